@@ -1,0 +1,97 @@
+//! A fixed-size set of members, the unit in which votes are recorded.
+//!
+//! Votes are stored as bitsets rather than lists so that an [`crate::outcome::Outcome`] is
+//! `Copy`-sized, comparing two abstention blocs is four word comparisons, and the hot loop
+//! never allocates. The size is fixed at [`MAX_MEMBERS`], the limit the scenario validator
+//! enforces.
+
+/// The largest body a scenario may describe. 256 covers the General Assembly (193) with room
+/// for reform proposals, and keeps a set at four machine words.
+pub const MAX_MEMBERS: usize = 256;
+
+const WORDS: usize = MAX_MEMBERS / 64;
+
+/// A set of member indices (`0..MAX_MEMBERS`), ordered so it can key a `BTreeMap`
+/// deterministically.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct MemberSet([u64; WORDS]);
+
+impl MemberSet {
+    /// The empty set.
+    pub const EMPTY: MemberSet = MemberSet([0; WORDS]);
+
+    /// Adds member `i`.
+    #[inline]
+    pub fn insert(&mut self, i: usize) {
+        self.0[i >> 6] |= 1 << (i & 63);
+    }
+
+    /// Whether member `i` is in the set.
+    #[inline]
+    pub fn contains(&self, i: usize) -> bool {
+        self.0[i >> 6] & (1 << (i & 63)) != 0
+    }
+
+    /// Number of members in the set.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Whether the set has no member.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&w| w == 0)
+    }
+
+    /// Members in both sets.
+    #[inline]
+    pub fn intersection(&self, other: &MemberSet) -> MemberSet {
+        let mut out = *self;
+        for (a, b) in out.0.iter_mut().zip(other.0.iter()) {
+            *a &= *b;
+        }
+        out
+    }
+
+    /// Member indices in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(w * 64 + b)
+            })
+        })
+    }
+}
+
+impl FromIterator<usize> for MemberSet {
+    fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Self {
+        let mut set = MemberSet::EMPTY;
+        for i in iter {
+            set.insert(i);
+        }
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_contains_iterate_across_words() {
+        let set: MemberSet = [0, 63, 64, 200, 255].into_iter().collect();
+        assert_eq!(set.len(), 5);
+        assert!(set.contains(64) && set.contains(255) && !set.contains(65));
+        assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 63, 64, 200, 255]);
+        let other: MemberSet = [63, 200, 7].into_iter().collect();
+        assert_eq!(set.intersection(&other).iter().collect::<Vec<_>>(), vec![63, 200]);
+        assert!(MemberSet::EMPTY.is_empty());
+    }
+}

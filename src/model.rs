@@ -1,0 +1,363 @@
+//! The compiled, immutable model every replication reads.
+//!
+//! A [`Model`] is what [`crate::scenario::compile`] makes of a scenario file once it has
+//! been checked: ids are resolved to dense indices, stances are flat arrays indexed by
+//! `member * dims + dim`, and the order in which the Council votes is fixed in advance as a
+//! list of [`Ballot`]s. Nothing downstream looks up a string id; strings survive only for
+//! reports and traces. One `&Model` is shared by all threads.
+
+use crate::memberset::MemberSet;
+
+/// Minutes per day: the engine's clock ticks in integer minutes, scenarios speak in days.
+pub const MINUTES_PER_DAY: f64 = 1440.0;
+
+/// The compiled scenario.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The scenario's name, for reports.
+    pub name: String,
+    /// SHA-256 of the scenario file's bytes, recorded in every output.
+    pub sha256: String,
+    /// Policy dimensions.
+    pub dims: Vec<Dimension>,
+    /// The status quo Q as a position (each dimension's `status_quo`).
+    pub status_quo_position: Vec<f64>,
+    /// Delegations, in id order.
+    pub members: Members,
+    /// Blocs that coordinate votes.
+    pub blocs: Vec<Bloc>,
+    /// Lobbying relations.
+    pub relations: Vec<Relation>,
+    /// Every provision of every draft and amendment; texts refer to them by index.
+    pub provisions: Vec<Provision>,
+    /// Drafts in order of submission.
+    pub drafts: Vec<Draft>,
+    /// Amendments in order of declaration.
+    pub amendments: Vec<Amendment>,
+    /// Procedural motions in order of declaration.
+    pub motions: Vec<Motion>,
+    /// Decision rules.
+    pub rules: Rules,
+    /// Negotiation calendar and behaviour switches.
+    pub negotiation: Negotiation,
+    /// The exponent p in the utility `-Σ s·|x - T|^p`.
+    pub distance_exponent: f64,
+    /// The fixed order of votes at the meeting: motions, then per draft its amendments
+    /// (furthest removed first, or as submitted) and the draft itself.
+    pub ballots: Vec<Ballot>,
+    /// Defaults for the Monte Carlo run.
+    pub montecarlo: MonteCarloDefaults,
+}
+
+/// One axis of the policy space.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    /// The id used in the scenario file.
+    pub id: String,
+    /// A human description.
+    pub label: String,
+    /// Lowest allowed position.
+    pub lo: f64,
+    /// Highest allowed position.
+    pub hi: f64,
+    /// Where the world stands without a resolution.
+    pub status_quo: f64,
+    /// Where a text stands that says nothing on this dimension.
+    pub silent: f64,
+}
+
+/// Delegations as struct-of-arrays: the hot loop reads one field of every member at a time.
+#[derive(Debug, Clone, Default)]
+pub struct Members {
+    /// ISO codes (or whatever ids the scenario uses).
+    pub ids: Vec<String>,
+    /// Display names.
+    pub names: Vec<String>,
+    /// Permanent members.
+    pub permanent: MemberSet,
+    /// Ideal points, `member * dims + dim`.
+    pub ideal: Vec<f64>,
+    /// Saliences, `member * dims + dim`.
+    pub salience: Vec<f64>,
+    /// Value of the Council acting at all (r).
+    pub act_bonus: Vec<f64>,
+    /// Yes threshold a ≥ 0.
+    pub yes_threshold: Vec<f64>,
+    /// No threshold b ≥ 0.
+    pub no_threshold: Vec<f64>,
+    /// Logistic noise scale τ ≥ 0.
+    pub temperature: Vec<f64>,
+    /// Share of an ask a delegation gives up in a compromise, in [0, 1].
+    pub flexibility: Vec<f64>,
+    /// The bloc each member follows (its first listed bloc), if any.
+    pub primary_bloc: Vec<Option<u16>>,
+}
+
+impl Members {
+    /// Number of delegations.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none (never true for a validated model).
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// How a bloc settles its common vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlocRule {
+    /// A strict majority of members' intended votes; a split bloc abstains.
+    Majority,
+    /// The leader's intended vote.
+    Leader(u16),
+}
+
+/// A group of members that votes together with probability `cohesion`.
+#[derive(Debug, Clone)]
+pub struct Bloc {
+    /// Id in the scenario.
+    pub id: String,
+    /// Members whose first bloc this is, or who list it.
+    pub members: MemberSet,
+    /// κ: probability that a member follows the common vote.
+    pub cohesion: f64,
+    /// How the common vote is settled.
+    pub rule: BlocRule,
+}
+
+/// `from` lobbies `to` toward its own intended vote on each draft.
+#[derive(Debug, Clone, Copy)]
+pub struct Relation {
+    /// The lobbying member.
+    pub from: u16,
+    /// The lobbied member.
+    pub to: u16,
+    /// How far one contact shifts Δ of `to`.
+    pub pull: f64,
+}
+
+/// A paragraph and its positions (NaN where it is silent).
+#[derive(Debug, Clone)]
+pub struct Provision {
+    /// Id in the scenario (an amendment's new paragraph takes the amendment's id).
+    pub id: String,
+    /// The words.
+    pub text: String,
+    /// One entry per dimension; NaN where the provision does not speak.
+    pub position: Vec<f64>,
+}
+
+/// A draft resolution.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// Document symbol or id.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// The member who holds the pen.
+    pub penholder: u16,
+    /// Indices into [`Model::provisions`] of the text as circulated.
+    pub provisions: Vec<u32>,
+    /// Every provision that can ever be in this draft: its own and its amendments' new ones.
+    pub candidates: Vec<u32>,
+    /// The penholder puts it to the vote even when it expects a veto.
+    pub force_vote: bool,
+    /// Decided by the procedural rule (no veto) instead of the substantive one.
+    pub procedural: bool,
+    /// Circulation time in minutes.
+    pub circulated_at: u64,
+}
+
+/// What an amendment does to the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmendmentAction {
+    /// Adds provision `new`.
+    Insert {
+        /// Index into [`Model::provisions`].
+        new: u32,
+    },
+    /// Removes provision `target`.
+    Delete {
+        /// Index into [`Model::provisions`].
+        target: u32,
+    },
+    /// Puts provision `new` in the place of `target`.
+    Replace {
+        /// Index into [`Model::provisions`].
+        target: u32,
+        /// Index into [`Model::provisions`].
+        new: u32,
+    },
+}
+
+/// When an amendment is formally tabled at the meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tabling {
+    /// Only if its sponsors (or movers) still gain from it on the text in blue.
+    IfWanted,
+    /// Always.
+    Always,
+}
+
+/// A proposed change to a draft.
+#[derive(Debug, Clone)]
+pub struct Amendment {
+    /// Id in the scenario.
+    pub id: String,
+    /// The draft it amends.
+    pub draft: u16,
+    /// Sponsors.
+    pub sponsors: MemberSet,
+    /// What it does.
+    pub action: AmendmentAction,
+    /// When it is tabled.
+    pub tabling: Tabling,
+    /// Decided by the procedural rule instead of the substantive one.
+    pub procedural: bool,
+}
+
+/// The kinds of procedural motion the simulator knows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MotionKind {
+    /// Rule 33: postpone the meeting by this many minutes.
+    Postpone {
+        /// Delay in minutes.
+        minutes: u64,
+    },
+}
+
+/// A procedural motion.
+#[derive(Debug, Clone)]
+pub struct Motion {
+    /// Id in the scenario.
+    pub id: String,
+    /// What it asks.
+    pub kind: MotionKind,
+    /// The draft whose vote it concerns.
+    pub draft: u16,
+    /// The members who move it.
+    pub movers: MemberSet,
+    /// When it is moved.
+    pub tabling: Tabling,
+    /// Decided by the procedural rule (the default for motions).
+    pub procedural: bool,
+}
+
+/// One vote at the meeting, in the fixed order of voting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ballot {
+    /// A procedural motion (index into [`Model::motions`]).
+    Motion(u16),
+    /// An amendment (index into [`Model::amendments`]).
+    Amendment(u16),
+    /// A draft (index into [`Model::drafts`]).
+    Draft(u16),
+}
+
+/// The body's decision rules (Charter Art. 27 for the Security Council).
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Affirmative votes needed for a substantive decision.
+    pub quota: usize,
+    /// Affirmative votes needed for a procedural decision.
+    pub procedural_quota: usize,
+    /// Members whose negative vote defeats a substantive decision.
+    pub veto: MemberSet,
+}
+
+/// A duration distribution in minutes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Duration {
+    /// Always this long.
+    Fixed(f64),
+    /// Uniform on [min, max].
+    Uniform(f64, f64),
+    /// Triangular on [min, max] with the given mode.
+    Triangular(f64, f64, f64),
+    /// Exponential with the given mean.
+    Exponential(f64),
+}
+
+/// The negotiation calendar.
+#[derive(Debug, Clone)]
+pub struct Negotiation {
+    /// Whether consultation rounds take place at all.
+    pub consultations: bool,
+    /// The meeting time in minutes.
+    pub vote_at: u64,
+    /// Length of one consultation round.
+    pub round_length: Duration,
+    /// Capital instructions per member per minute.
+    pub instruction_rate: f64,
+    /// Largest shift of an ideal point by one instruction, as a share of the range.
+    pub instruction_size: f64,
+    /// Penholders withdraw a draft they expect to be vetoed (unless it forces the vote).
+    pub withdraw_expected_veto: bool,
+    /// The penholder may offer a compromise when it refuses a full ask.
+    pub compromise: bool,
+}
+
+/// Monte Carlo defaults from the scenario.
+#[derive(Debug, Clone, Copy)]
+pub struct MonteCarloDefaults {
+    /// Replications when `--replications` is not given.
+    pub replications: u64,
+    /// Seed when `--seed` is not given.
+    pub seed: u64,
+}
+
+impl Model {
+    /// Number of dimensions.
+    #[inline]
+    pub fn dim_count(&self) -> usize {
+        self.dims.len()
+    }
+
+    /// Index of a member id, for tests and reports (never in the hot loop).
+    pub fn member_index(&self, id: &str) -> Option<usize> {
+        self.members.ids.iter().position(|m| m == id)
+    }
+
+    /// Member ids of a set, in index order.
+    pub fn member_ids(&self, set: &MemberSet) -> Vec<&str> {
+        set.iter().map(|i| self.members.ids[i].as_str()).collect()
+    }
+
+    /// The id of a ballot's subject.
+    pub fn ballot_id(&self, ballot: Ballot) -> &str {
+        match ballot {
+            Ballot::Motion(m) => &self.motions[m as usize].id,
+            Ballot::Amendment(a) => &self.amendments[a as usize].id,
+            Ballot::Draft(d) => &self.drafts[d as usize].id,
+        }
+    }
+
+    /// The draft a ballot belongs to.
+    pub fn ballot_draft(&self, ballot: Ballot) -> usize {
+        match ballot {
+            Ballot::Motion(m) => self.motions[m as usize].draft as usize,
+            Ballot::Amendment(a) => self.amendments[a as usize].draft as usize,
+            Ballot::Draft(d) => d as usize,
+        }
+    }
+
+    /// Whether a ballot is decided by the procedural rule (no veto).
+    pub fn ballot_procedural(&self, ballot: Ballot) -> bool {
+        match ballot {
+            Ballot::Motion(m) => self.motions[m as usize].procedural,
+            Ballot::Amendment(a) => self.amendments[a as usize].procedural,
+            Ballot::Draft(d) => self.drafts[d as usize].procedural,
+        }
+    }
+
+    /// "motion", "amendment" or "draft", for reports.
+    pub fn ballot_kind(&self, ballot: Ballot) -> &'static str {
+        match ballot {
+            Ballot::Motion(_) => "motion",
+            Ballot::Amendment(_) => "amendment",
+            Ballot::Draft(_) => "draft",
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Streaming, exactly mergeable summaries of replication outcomes.
+//!
+//! Everything here is an integer counter (moments are kept as integer sums of values and
+//! squares), so `merge` is exact, associative and commutative: summaries folded on any
+//! number of threads, in any chunking, or on several machines, merge to the same bits.
+//! Memory depends on the model and on the number of distinct tallies and abstention sets
+//! seen, never on the number of replications.
+
+use crate::memberset::MemberSet;
+use crate::model::Model;
+use crate::outcome::{BallotStatus, Outcome};
+use std::collections::BTreeMap;
+
+/// Exact running moments of a non-negative integer quantity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moments {
+    /// Observations.
+    pub count: u64,
+    /// Σx.
+    pub sum: u128,
+    /// Σx².
+    pub sum_squares: u128,
+}
+
+impl Moments {
+    /// Adds one observation.
+    #[inline]
+    pub fn add(&mut self, x: u64) {
+        self.count += 1;
+        self.sum += x as u128;
+        self.sum_squares += (x as u128) * (x as u128);
+    }
+
+    /// Adds another set of observations.
+    pub fn merge(&mut self, other: &Moments) {
+        self.count += other.count;
+        self.sum += other.sum;
+        self.sum_squares += other.sum_squares;
+    }
+
+    /// The mean (0 with no observation).
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            0.0
+        } else {
+            self.sum as f64 / self.count as f64
+        }
+    }
+
+    /// The sample standard deviation (0 with fewer than two observations).
+    pub fn std_dev(&self) -> f64 {
+        if self.count < 2 {
+            return 0.0;
+        }
+        let n = self.count as f64;
+        let mean = self.sum as f64 / n;
+        ((self.sum_squares as f64 - n * mean * mean) / (n - 1.0))
+            .max(0.0)
+            .sqrt()
+    }
+}
+
+/// Counters for one ballot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BallotSummary {
+    /// Replications per [`BallotStatus`], in [`BallotStatus::ALL`] order.
+    pub status: [u64; 7],
+    /// Per member: replications in which its negative vote vetoed the ballot.
+    pub vetoed_by: Vec<u64>,
+    /// Per member: [yes, no, abstain] counts over the replications in which it was voted.
+    pub votes: Vec<[u64; 3]>,
+    /// Replications by number of affirmative votes (index = yes count).
+    pub yes_histogram: Vec<u64>,
+    /// Replications by (yes, no, abstain) tally.
+    pub tallies: BTreeMap<(u16, u16, u16), u64>,
+    /// Replications by exact set of abstainers (non-empty sets only).
+    pub abstention_blocs: BTreeMap<MemberSet, u64>,
+}
+
+impl BallotSummary {
+    fn new(members: usize) -> Self {
+        BallotSummary {
+            status: [0; 7],
+            vetoed_by: vec![0; members],
+            votes: vec![[0; 3]; members],
+            yes_histogram: vec![0; members + 1],
+            tallies: BTreeMap::new(),
+            abstention_blocs: BTreeMap::new(),
+        }
+    }
+
+    /// Replications with this status.
+    pub fn count(&self, status: BallotStatus) -> u64 {
+        self.status[status as usize]
+    }
+
+    /// Replications in which the ballot was voted.
+    pub fn voted(&self) -> u64 {
+        self.count(BallotStatus::Adopted)
+            + self.count(BallotStatus::Failed)
+            + self.count(BallotStatus::Vetoed)
+    }
+
+    /// The most frequent tally (ties: the smaller tally), if the ballot was ever voted.
+    pub fn modal_tally(&self) -> Option<((u16, u16, u16), u64)> {
+        let mut best: Option<((u16, u16, u16), u64)> = None;
+        for (&tally, &count) in &self.tallies {
+            if best.is_none_or(|(_, c)| count > c) {
+                best = Some((tally, count));
+            }
+        }
+        best
+    }
+
+    /// Abstention sets by count descending, then by set.
+    pub fn ranked_abstention_blocs(&self) -> Vec<(MemberSet, u64)> {
+        let mut v: Vec<(MemberSet, u64)> =
+            self.abstention_blocs.iter().map(|(s, c)| (*s, *c)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    fn merge(&mut self, other: &BallotSummary) {
+        for (a, b) in self.status.iter_mut().zip(&other.status) {
+            *a += b;
+        }
+        for (a, b) in self.vetoed_by.iter_mut().zip(&other.vetoed_by) {
+            *a += b;
+        }
+        for (a, b) in self.votes.iter_mut().zip(&other.votes) {
+            for k in 0..3 {
+                a[k] += b[k];
+            }
+        }
+        for (a, b) in self.yes_histogram.iter_mut().zip(&other.yes_histogram) {
+            *a += b;
+        }
+        for (k, v) in &other.tallies {
+            *self.tallies.entry(*k).or_insert(0) += v;
+        }
+        for (k, v) in &other.abstention_blocs {
+            *self.abstention_blocs.entry(*k).or_insert(0) += v;
+        }
+    }
+}
+
+/// Counters for a whole run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Replications folded in.
+    pub replications: u64,
+    /// One per ballot, in the model's voting order.
+    pub ballots: Vec<BallotSummary>,
+    /// Negotiation length in minutes.
+    pub duration: Moments,
+    /// Consultation rounds.
+    pub rounds: Moments,
+    /// Events processed.
+    pub events: Moments,
+}
+
+impl Summary {
+    /// An empty summary for `model`.
+    pub fn new(model: &Model) -> Self {
+        Summary {
+            replications: 0,
+            ballots: (0..model.ballots.len())
+                .map(|_| BallotSummary::new(model.members.len()))
+                .collect(),
+            duration: Moments::default(),
+            rounds: Moments::default(),
+            events: Moments::default(),
+        }
+    }
+
+    /// Folds one replication in.
+    pub fn record(&mut self, outcome: &Outcome) {
+        self.replications += 1;
+        self.duration.add(outcome.duration);
+        self.rounds.add(outcome.rounds as u64);
+        self.events.add(outcome.events);
+        for (summary, record) in self.ballots.iter_mut().zip(&outcome.ballots) {
+            summary.status[record.status as usize] += 1;
+            if !record.status.voted() {
+                continue;
+            }
+            for i in record.vetoed_by.iter() {
+                summary.vetoed_by[i] += 1;
+            }
+            for i in record.yes.iter() {
+                summary.votes[i][0] += 1;
+            }
+            for i in record.no.iter() {
+                summary.votes[i][1] += 1;
+            }
+            for i in record.abstain.iter() {
+                summary.votes[i][2] += 1;
+            }
+            let (yes, no, abstain) = (
+                record.yes.len(),
+                record.no.len(),
+                record.abstain.len(),
+            );
+            summary.yes_histogram[yes] += 1;
+            *summary
+                .tallies
+                .entry((yes as u16, no as u16, abstain as u16))
+                .or_insert(0) += 1;
+            if !record.abstain.is_empty() {
+                *summary.abstention_blocs.entry(record.abstain).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Adds `other` (from the same model) into `self`; exact and order-independent.
+    pub fn merge(&mut self, other: &Summary) {
+        self.replications += other.replications;
+        self.duration.merge(&other.duration);
+        self.rounds.merge(&other.rounds);
+        self.events.merge(&other.events);
+        for (a, b) in self.ballots.iter_mut().zip(&other.ballots) {
+            a.merge(b);
+        }
+    }
+}

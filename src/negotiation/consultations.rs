@@ -1,0 +1,308 @@
+//! Consultations: circulation, rounds in which members ask for changes and the penholder
+//! answers, lobbying contacts, and instructions from capitals.
+
+use super::{Event, Replication, Scratch};
+use crate::behaviour::{self, intended_vote, Vote};
+use crate::engine::rng;
+use crate::procedure;
+use crate::text::Text;
+use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
+
+/// A change must raise the penholder's expected value by more than this to be accepted,
+/// so rounding noise never passes for a gain.
+const MIN_GAIN: f64 = 1e-12;
+
+impl Replication<'_> {
+    pub(super) fn circulate<T: Tracer>(&mut self, d: usize, tracer: &mut T) {
+        if T::ENABLED {
+            tracer.record(self.now, TraceEvent::Circulated { draft: d as u16 });
+        }
+        if self.model.negotiation.consultations {
+            self.schedule_round(d);
+        }
+    }
+
+    /// Opens a consultation round on draft `d` if it can end before the meeting, with one
+    /// lobbying contact per relation at a uniform time inside it.
+    pub(super) fn schedule_round(&mut self, d: usize) {
+        let length = rng::duration(&mut self.rng, self.model.negotiation.round_length);
+        let end = self.now + length;
+        if end >= self.meeting_at {
+            return;
+        }
+        for relation in 0..self.model.relations.len() {
+            let at = self.now + rng::index(&mut self.rng, length as usize) as u64;
+            self.schedule(
+                at,
+                Event::Lobby {
+                    relation: relation as u32,
+                    draft: d as u16,
+                },
+            );
+        }
+        self.schedule(end, Event::RoundEnd(d as u16));
+    }
+
+    /// The end of a round: every member that would not vote yes asks for one change, in
+    /// member order, and the penholder answers each before the next is heard.
+    pub(super) fn round_end<T: Tracer>(&mut self, d: usize, tracer: &mut T) {
+        if self.frozen[d] {
+            return;
+        }
+        self.draft_rounds[d] += 1;
+        self.outcome.rounds += 1;
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::RoundEnded {
+                    draft: d as u16,
+                    round: self.draft_rounds[d],
+                },
+            );
+        }
+        let model = self.model;
+        let penholder = model.drafts[d].penholder as usize;
+        let mut s = std::mem::take(&mut self.scratch);
+        for i in 0..model.members.len() {
+            if i == penholder {
+                continue;
+            }
+            let delta = self.draft_delta(i, d, self.texts[d].position());
+            let threshold = model.members.yes_threshold[i];
+            if delta > threshold {
+                continue;
+            }
+            let Some((ask, gain)) = self.choose_ask(i, d, &mut s) else {
+                continue;
+            };
+            if T::ENABLED {
+                tracer.record(
+                    self.now,
+                    TraceEvent::Asked {
+                        draft: d as u16,
+                        member: i as u16,
+                        ask,
+                        gain,
+                        delta,
+                        threshold,
+                    },
+                );
+            }
+            self.answer(i, d, ask, &mut s, tracer);
+        }
+        self.scratch = s;
+        self.schedule_round(d);
+    }
+
+    /// What member `i` asks for on draft `d`: the declared amendment it sponsors that it
+    /// gains most from, else a move of the text to its ideal point on the dimension that
+    /// costs it most. Nothing that was refused on the same text is asked again.
+    fn choose_ask(&self, i: usize, d: usize, s: &mut Scratch) -> Option<(Ask, f64)> {
+        let model = self.model;
+        let text = &self.texts[d];
+        let now_utility = self.utility(i, text.position());
+        let version = self.version[d] + 1;
+        let mut best: Option<(Ask, f64)> = None;
+        for (a, amendment) in model.amendments.iter().enumerate() {
+            if amendment.draft as usize != d
+                || !amendment.sponsors.contains(i)
+                || self.incorporated[a]
+                || self.amendment_refused_at[a] == version
+            {
+                continue;
+            }
+            s.text.copy_from(text);
+            if !s.text.apply(model, amendment.action) {
+                continue;
+            }
+            let gain = self.utility(i, s.text.position()) - now_utility;
+            if gain > MIN_GAIN && best.is_none_or(|(_, g)| gain > g) {
+                best = Some((Ask::Amendment(a as u16), gain));
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+        let k = model.dim_count();
+        let position = text.position();
+        let mut worst: Option<(usize, f64)> = None;
+        for dim in 0..k {
+            let gap = self.ideal[i * k + dim] - position[dim];
+            let loss = model.members.salience[i * k + dim]
+                * gap.abs().powf(model.distance_exponent);
+            if loss > MIN_GAIN && worst.is_none_or(|(_, l)| loss > l) {
+                worst = Some((dim, loss));
+            }
+        }
+        let (dim, loss) = worst?;
+        if self.soften_refused[d * model.members.len() + i] == (dim as u16, version) {
+            return None;
+        }
+        let ask = Ask::Soften {
+            dim: dim as u16,
+            from: position[dim],
+            to: self.ideal[i * k + dim],
+        };
+        Some((ask, loss))
+    }
+
+    /// The penholder's answer: accept the change if it raises E = P(adopt)·Δ_pen; else,
+    /// for a softening and when compromises are allowed, accept the asker's compromise
+    /// (the move cut by its flexibility) if that raises E; else refuse.
+    fn answer<T: Tracer>(&mut self, i: usize, d: usize, ask: Ask, s: &mut Scratch, tracer: &mut T) {
+        let model = self.model;
+        let before = self.expectation(d, &self.texts[d], s);
+        let mut candidate = std::mem::take(&mut s.text);
+        candidate.copy_from(&self.texts[d]);
+        match ask {
+            Ask::Amendment(a) => {
+                candidate.apply(model, model.amendments[a as usize].action);
+            }
+            Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
+        }
+        let full = self.expectation(d, &candidate, s);
+        let mut compromise = None;
+        let accept_full = full.expected() > before.expected() + MIN_GAIN;
+        if accept_full {
+            self.texts[d].copy_from(&candidate);
+        }
+        s.text = candidate;
+        let verdict = if accept_full {
+            if let Ask::Amendment(a) = ask {
+                self.incorporated[a as usize] = true;
+            }
+            Verdict::Accepted
+        } else {
+            let mut verdict = Verdict::Refused;
+            if let Ask::Soften { dim, from, to } = ask {
+                let share = 1.0 - model.members.flexibility[i];
+                if model.negotiation.compromise && share > 0.0 && share < 1.0 {
+                    let target = from + share * (to - from);
+                    let mut offer = std::mem::take(&mut s.compromise);
+                    offer.copy_from(&self.texts[d]);
+                    offer.reword(model, dim as usize, target);
+                    let e = self.expectation(d, &offer, s);
+                    compromise = Some(e);
+                    if e.expected() > before.expected() + MIN_GAIN {
+                        self.texts[d].copy_from(&offer);
+                        verdict = Verdict::Compromise(target);
+                    }
+                    s.compromise = offer;
+                }
+            }
+            verdict
+        };
+        let version = self.version[d] + 1;
+        match (verdict, ask) {
+            (Verdict::Refused, Ask::Amendment(a)) => self.amendment_refused_at[a as usize] = version,
+            (Verdict::Refused, Ask::Soften { dim, .. }) => {
+                self.soften_refused[d * model.members.len() + i] = (dim, version)
+            }
+            _ => self.version[d] += 1,
+        }
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::Answered {
+                    draft: d as u16,
+                    member: i as u16,
+                    ask,
+                    verdict,
+                    before,
+                    full,
+                    compromise,
+                },
+            );
+        }
+    }
+
+    /// The penholder's view of `text` as draft `d`: exact P(adopt) from every member's
+    /// independent vote probabilities, and its own Δ.
+    pub(super) fn expectation(&self, d: usize, text: &Text, s: &mut Scratch) -> Expectation {
+        let model = self.model;
+        let m = &model.members;
+        for i in 0..m.len() {
+            let delta = self.draft_delta(i, d, text.position());
+            s.deltas[i] = delta;
+            s.probs[i] = behaviour::vote_probabilities(
+                delta,
+                m.yes_threshold[i],
+                m.no_threshold[i],
+                m.temperature[i],
+            );
+        }
+        let (p_adopt, _) =
+            procedure::adoption_odds(&model.rules, model.drafts[d].procedural, &s.probs, &mut s.dp);
+        Expectation {
+            p_adopt,
+            value: s.deltas[model.drafts[d].penholder as usize],
+        }
+    }
+
+    /// A lobbying contact: `from` pulls `to` toward its own intended vote on the draft
+    /// (+pull if it intends yes, −pull if no, nothing if it abstains). The latest contact
+    /// of each relation counts.
+    pub(super) fn lobby<T: Tracer>(&mut self, r: usize, d: usize, tracer: &mut T) {
+        if self.frozen[d] {
+            return;
+        }
+        let model = self.model;
+        let relation = model.relations[r];
+        let from = relation.from as usize;
+        let delta = self.draft_delta(from, d, self.texts[d].position());
+        let intended = intended_vote(
+            delta,
+            model.members.yes_threshold[from],
+            model.members.no_threshold[from],
+        );
+        let shift = match intended {
+            Vote::Yes => relation.pull,
+            Vote::No => -relation.pull,
+            Vote::Abstain => 0.0,
+        };
+        let slot = d * model.relations.len() + r;
+        let n = model.members.len();
+        self.pressure[d * n + relation.to as usize] += shift - self.lobbying[slot];
+        self.lobbying[slot] = shift;
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::Lobbied {
+                    relation: r as u32,
+                    draft: d as u16,
+                    intended,
+                    shift,
+                },
+            );
+        }
+    }
+
+    /// A capital's instruction: a uniformly drawn member's ideal point moves on a uniformly
+    /// drawn dimension by U(−size, size)·range, clamped to the range.
+    pub(super) fn instruction<T: Tracer>(&mut self, tracer: &mut T) {
+        self.instruction_pending = false;
+        let model = self.model;
+        let k = model.dim_count();
+        let i = rng::index(&mut self.rng, model.members.len());
+        let dim = rng::index(&mut self.rng, k);
+        let u = rng::open_unit(&mut self.rng);
+        let range = &model.dims[dim];
+        let step = (2.0 * u - 1.0) * model.negotiation.instruction_size * (range.hi - range.lo);
+        let from = self.ideal[i * k + dim];
+        let to = (from + step).clamp(range.lo, range.hi);
+        self.ideal[i * k + dim] = to;
+        self.refresh_status_quo_utility(i);
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::Instruction {
+                    member: i as u16,
+                    dim: dim as u16,
+                    from,
+                    to,
+                },
+            );
+        }
+        self.schedule_instruction();
+    }
+}

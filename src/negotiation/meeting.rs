@@ -1,0 +1,256 @@
+//! The formal meeting: texts go in blue, then every ballot is taken in the model's fixed
+//! order — procedural motions, then each draft's amendments and the draft itself.
+//!
+//! Latent values per ballot (the thresholds a, b and temperature τ are each member's own):
+//! - draft: Δ_i = U_i(T) − U_i(Q) + r_i + pressure_i;
+//! - amendment: Δ_i = U_i(T with the amendment) − U_i(T);
+//! - motion to postpone: Δ_i = a_i − Δ_i(draft): how far the text falls short of the
+//!   member's yes, so those who would vote yes now oppose delay.
+
+use super::{Replication, Scratch};
+use crate::behaviour::{sampled_vote, Vote};
+use crate::engine::rng;
+use crate::memberset::MemberSet;
+use crate::model::{Ballot, BlocRule, MotionKind, Tabling};
+use crate::outcome::{BallotRecord, BallotStatus};
+use crate::procedure::{self, Decision};
+use crate::trace::{TraceEvent, Tracer};
+
+/// A penholder that may withdraw does so when P(vetoed) is at least this.
+const WITHDRAW_AT: f64 = 0.5;
+
+impl Replication<'_> {
+    pub(super) fn meeting<T: Tracer>(&mut self, tracer: &mut T) {
+        let model = self.model;
+        for d in 0..model.drafts.len() {
+            if !self.frozen[d] {
+                self.frozen[d] = true;
+                if T::ENABLED {
+                    tracer.record(
+                        self.now,
+                        TraceEvent::InBlue {
+                            draft: d as u16,
+                            position: self.texts[d].position().to_vec(),
+                        },
+                    );
+                }
+            }
+        }
+        let mut s = std::mem::take(&mut self.scratch);
+        for (b, &ballot) in model.ballots.iter().enumerate() {
+            let postponed = match ballot {
+                Ballot::Motion(m) => self.motion(b, m as usize, &mut s, tracer),
+                Ballot::Amendment(a) => {
+                    self.amendment(b, a as usize, &mut s, tracer);
+                    false
+                }
+                Ballot::Draft(d) => {
+                    self.draft(b, d as usize, &mut s, tracer);
+                    false
+                }
+            };
+            if postponed {
+                self.scratch = s;
+                return;
+            }
+        }
+        self.scratch = s;
+        let start = model.drafts.iter().map(|d| d.circulated_at).min().unwrap_or(0);
+        self.outcome.duration = self.now - start;
+        self.finished = true;
+    }
+
+    /// Returns true if the motion postponed the meeting.
+    fn motion<T: Tracer>(&mut self, b: usize, m: usize, s: &mut Scratch, tracer: &mut T) -> bool {
+        if self.motion_done[m] {
+            return false;
+        }
+        self.motion_done[m] = true;
+        let model = self.model;
+        let motion = &model.motions[m];
+        let d = motion.draft as usize;
+        for i in 0..model.members.len() {
+            s.deltas[i] =
+                model.members.yes_threshold[i] - self.draft_delta(i, d, self.texts[d].position());
+        }
+        if !self.tabled(b, motion.tabling, &motion.movers, s, tracer) {
+            return false;
+        }
+        let record = self.vote(b, motion.procedural, s, tracer);
+        if record.status != BallotStatus::Adopted {
+            return false;
+        }
+        let MotionKind::Postpone { minutes } = motion.kind;
+        self.meeting_at = self.now + minutes;
+        if T::ENABLED {
+            tracer.record(self.now, TraceEvent::Postponed { until: self.meeting_at });
+        }
+        self.frozen.fill(false);
+        if model.negotiation.consultations {
+            for d in 0..model.drafts.len() {
+                self.schedule_round(d);
+            }
+        }
+        self.schedule(self.meeting_at, super::Event::Meeting);
+        self.schedule_instruction();
+        true
+    }
+
+    fn amendment<T: Tracer>(&mut self, b: usize, a: usize, s: &mut Scratch, tracer: &mut T) {
+        let model = self.model;
+        let amendment = &model.amendments[a];
+        let d = amendment.draft as usize;
+        if self.incorporated[a] {
+            self.skip(b, BallotStatus::Incorporated, 0.0, tracer);
+            return;
+        }
+        let mut amended = std::mem::take(&mut s.text);
+        amended.copy_from(&self.texts[d]);
+        if !amended.apply(model, amendment.action) {
+            s.text = amended;
+            self.skip(b, BallotStatus::Lapsed, 0.0, tracer);
+            return;
+        }
+        for i in 0..model.members.len() {
+            s.deltas[i] =
+                self.utility(i, amended.position()) - self.utility(i, self.texts[d].position());
+        }
+        if self.tabled(b, amendment.tabling, &amendment.sponsors, s, tracer) {
+            let record = self.vote(b, amendment.procedural, s, tracer);
+            if record.status == BallotStatus::Adopted {
+                self.texts[d].copy_from(&amended);
+                self.version[d] += 1;
+            }
+        }
+        s.text = amended;
+    }
+
+    fn draft<T: Tracer>(&mut self, b: usize, d: usize, s: &mut Scratch, tracer: &mut T) {
+        let model = self.model;
+        let draft = &model.drafts[d];
+        if !draft.force_vote {
+            let text = std::mem::take(&mut self.texts[d]);
+            let _ = self.expectation(d, &text, s);
+            self.texts[d] = text;
+            let (_, p_veto) =
+                procedure::adoption_odds(&model.rules, draft.procedural, &s.probs, &mut s.dp);
+            if p_veto >= WITHDRAW_AT {
+                self.skip(b, BallotStatus::Withdrawn, p_veto, tracer);
+                return;
+            }
+        }
+        for i in 0..model.members.len() {
+            s.deltas[i] = self.draft_delta(i, d, self.texts[d].position());
+        }
+        self.vote(b, draft.procedural, s, tracer);
+    }
+
+    /// Whether a motion or amendment is put to the vote: always, or if its movers or
+    /// sponsors gain from it on average (mean Δ > 0 over them, Δ already in `s.deltas`).
+    fn tabled<T: Tracer>(
+        &mut self,
+        b: usize,
+        tabling: Tabling,
+        proposers: &MemberSet,
+        s: &Scratch,
+        tracer: &mut T,
+    ) -> bool {
+        let count = proposers.len().max(1) as f64;
+        let gain = proposers.iter().map(|i| s.deltas[i]).sum::<f64>() / count;
+        if tabling == Tabling::IfWanted && gain <= 0.0 {
+            self.skip(b, BallotStatus::NotTabled, gain, tracer);
+            return false;
+        }
+        true
+    }
+
+    fn skip<T: Tracer>(&mut self, b: usize, status: BallotStatus, figure: f64, tracer: &mut T) {
+        let record = BallotRecord {
+            status,
+            ..BallotRecord::PENDING
+        };
+        self.outcome.ballots[b] = record;
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::Skipped {
+                    ballot: b as u16,
+                    record,
+                    figure,
+                },
+            );
+        }
+    }
+
+    /// Casts every member's vote on ballot `b` from the latent values in `s.deltas`, then
+    /// decides it. Each member draws its own ordered-logit vote; each bloc settles a common
+    /// vote from its members' own votes; each bloc follower then takes the common vote
+    /// with probability κ. The number of draws never depends on the parameters' values,
+    /// so neighbouring sweep cells stay on common random numbers.
+    fn vote<T: Tracer>(&mut self, b: usize, procedural: bool, s: &mut Scratch, tracer: &mut T) -> BallotRecord {
+        let model = self.model;
+        let m = &model.members;
+        let n = m.len();
+        for i in 0..n {
+            let u = rng::open_unit(&mut self.rng);
+            s.own[i] = sampled_vote(
+                s.deltas[i],
+                m.yes_threshold[i],
+                m.no_threshold[i],
+                m.temperature[i],
+                u,
+            );
+        }
+        for (k, bloc) in model.blocs.iter().enumerate() {
+            s.common[k] = match bloc.rule {
+                BlocRule::Leader(l) => s.own[l as usize],
+                BlocRule::Majority => {
+                    let (mut yes, mut no) = (0, 0);
+                    for i in bloc.members.iter() {
+                        match s.own[i] {
+                            Vote::Yes => yes += 1,
+                            Vote::No => no += 1,
+                            Vote::Abstain => {}
+                        }
+                    }
+                    let size = bloc.members.len();
+                    if 2 * yes > size {
+                        Vote::Yes
+                    } else if 2 * no > size {
+                        Vote::No
+                    } else {
+                        Vote::Abstain
+                    }
+                }
+            };
+        }
+        let mut record = BallotRecord::PENDING;
+        for i in 0..n {
+            let mut vote = s.own[i];
+            if let Some(k) = m.primary_bloc[i] {
+                let u = rng::open_unit(&mut self.rng);
+                if u < model.blocs[k as usize].cohesion {
+                    vote = s.common[k as usize];
+                }
+            }
+            match vote {
+                Vote::Yes => record.yes.insert(i),
+                Vote::No => record.no.insert(i),
+                Vote::Abstain => record.abstain.insert(i),
+            }
+        }
+        record.status = match procedure::decide(&model.rules, procedural, &record.yes, &record.no) {
+            Decision::Adopted => BallotStatus::Adopted,
+            Decision::FailedForWantOfVotes => BallotStatus::Failed,
+            Decision::Vetoed(by) => {
+                record.vetoed_by = by;
+                BallotStatus::Vetoed
+            }
+        };
+        self.outcome.ballots[b] = record;
+        if T::ENABLED {
+            tracer.record(self.now, TraceEvent::Voted { ballot: b as u16, record });
+        }
+        record
+    }
+}

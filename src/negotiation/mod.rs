@@ -1,0 +1,259 @@
+//! One replication: delegations negotiate drafts in discrete events, then the Council votes.
+//!
+//! A [`Replication`] owns its clock, event queue, random stream and every piece of
+//! mutable state (ideal points moved by capital instructions, texts changed by the
+//! penholder, lobbying pressure). It is built once per thread and [`Replication::run`]
+//! resets it in place, so the Monte Carlo loop does not allocate.
+//!
+//! The event handlers live in [`consultations`] (circulation, rounds, asks and the
+//! penholder's answers, lobbying, capital instructions) and [`meeting`] (text in blue,
+//! motions, amendments, drafts and the votes).
+
+mod consultations;
+mod meeting;
+
+use crate::behaviour::{self, Vote, VoteProbabilities};
+use crate::engine::rng::{self, replication_rng};
+use crate::engine::EventQueue;
+use crate::model::Model;
+use crate::outcome::{BallotRecord, Outcome};
+use crate::text::Text;
+use crate::trace::Tracer;
+use rand_chacha::ChaCha8Rng;
+
+/// Something that happens at a minute of the negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    /// The penholder circulates draft d.
+    Circulate(u16),
+    /// A consultation round on draft d ends.
+    RoundEnd(u16),
+    /// Relation `relation` makes a lobbying contact about `draft`.
+    Lobby { relation: u32, draft: u16 },
+    /// A capital sends instructions (the member and dimension are drawn when it fires).
+    Instruction,
+    /// The formal meeting: texts in blue, then the votes.
+    Meeting,
+}
+
+impl Event {
+    /// Order among simultaneous events: news from capitals and lobbying land before a round
+    /// closes, and a round closes before the meeting opens.
+    fn priority(self) -> u8 {
+        match self {
+            Event::Instruction => 0,
+            Event::Lobby { .. } => 1,
+            Event::Circulate(_) => 2,
+            Event::RoundEnd(_) => 3,
+            Event::Meeting => 4,
+        }
+    }
+}
+
+/// Reusable buffers, so that handlers do not allocate.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    text: Text,
+    compromise: Text,
+    deltas: Vec<f64>,
+    probs: Vec<VoteProbabilities>,
+    dp: Vec<f64>,
+    own: Vec<Vote>,
+    common: Vec<Vote>,
+}
+
+/// The simulator of one replication, reusable across replications on one thread.
+#[derive(Debug)]
+pub struct Replication<'m> {
+    model: &'m Model,
+    rng: ChaCha8Rng,
+    queue: EventQueue<Event>,
+    now: u64,
+    meeting_at: u64,
+    finished: bool,
+    instruction_pending: bool,
+    /// Ideal points, moved by capital instructions (`member * dims + dim`).
+    ideal: Vec<f64>,
+    /// U_i(Q), kept in step with `ideal`.
+    status_quo_utility: Vec<f64>,
+    /// The current text of each draft.
+    texts: Vec<Text>,
+    /// Bumped whenever a draft's text changes; lets members remember refusals.
+    version: Vec<u32>,
+    /// Drafts in blue: no more consultation changes.
+    frozen: Vec<bool>,
+    /// Rounds held per draft.
+    draft_rounds: Vec<u32>,
+    /// Latest shift of Δ from each relation, `draft * relations + relation`.
+    lobbying: Vec<f64>,
+    /// Sum of lobbying shifts on each member, `draft * members + member`.
+    pressure: Vec<f64>,
+    /// Amendments the penholder wrote into the text in consultations.
+    incorporated: Vec<bool>,
+    /// For each amendment, 1 + the text version on which it was last refused (0: never).
+    amendment_refused_at: Vec<u32>,
+    /// For each draft and member, the softening last refused: (dimension, 1 + version).
+    soften_refused: Vec<(u16, u32)>,
+    /// Motions already dealt with (each is voted at most once).
+    motion_done: Vec<bool>,
+    scratch: Scratch,
+    outcome: Outcome,
+}
+
+impl<'m> Replication<'m> {
+    /// Allocates everything a replication of `model` will need.
+    pub fn new(model: &'m Model) -> Self {
+        let n = model.members.len();
+        let drafts = model.drafts.len();
+        Replication {
+            model,
+            rng: replication_rng(0, 0),
+            queue: EventQueue::new(),
+            now: 0,
+            meeting_at: 0,
+            finished: false,
+            instruction_pending: false,
+            ideal: model.members.ideal.clone(),
+            status_quo_utility: vec![0.0; n],
+            texts: (0..drafts).map(|_| Text::new(model)).collect(),
+            version: vec![0; drafts],
+            frozen: vec![false; drafts],
+            draft_rounds: vec![0; drafts],
+            lobbying: vec![0.0; drafts * model.relations.len()],
+            pressure: vec![0.0; drafts * n],
+            incorporated: vec![false; model.amendments.len()],
+            amendment_refused_at: vec![0; model.amendments.len()],
+            soften_refused: vec![(0, 0); drafts * n],
+            motion_done: vec![false; model.motions.len()],
+            scratch: Scratch {
+                text: Text::new(model),
+                compromise: Text::new(model),
+                deltas: vec![0.0; n],
+                probs: vec![VoteProbabilities::default(); n],
+                dp: Vec::with_capacity(n + 2),
+                own: vec![Vote::Abstain; n],
+                common: vec![Vote::Abstain; model.blocs.len()],
+            },
+            outcome: Outcome {
+                ballots: vec![BallotRecord::PENDING; model.ballots.len()],
+                ..Outcome::default()
+            },
+        }
+    }
+
+    /// Runs replication `replication` of master seed `seed`, reporting to `tracer`.
+    pub fn run<T: Tracer>(&mut self, seed: u64, replication: u64, tracer: &mut T) -> &Outcome {
+        self.reset(seed, replication);
+        let model = self.model;
+        for (d, draft) in model.drafts.iter().enumerate() {
+            self.schedule(draft.circulated_at, Event::Circulate(d as u16));
+        }
+        self.schedule(self.meeting_at, Event::Meeting);
+        self.schedule_instruction();
+        while let Some((time, event)) = self.queue.pop() {
+            self.now = time;
+            self.outcome.events += 1;
+            match event {
+                Event::Circulate(d) => self.circulate(d as usize, tracer),
+                Event::RoundEnd(d) => self.round_end(d as usize, tracer),
+                Event::Lobby { relation, draft } => {
+                    self.lobby(relation as usize, draft as usize, tracer)
+                }
+                Event::Instruction => self.instruction(tracer),
+                Event::Meeting => self.meeting(tracer),
+            }
+            if self.finished {
+                break;
+            }
+        }
+        &self.outcome
+    }
+
+    /// The outcome of the last run.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+
+    fn reset(&mut self, seed: u64, replication: u64) {
+        let model = self.model;
+        self.rng = replication_rng(seed, replication);
+        self.queue.clear();
+        self.now = 0;
+        self.meeting_at = model.negotiation.vote_at;
+        self.finished = false;
+        self.instruction_pending = false;
+        self.ideal.copy_from_slice(&model.members.ideal);
+        for i in 0..model.members.len() {
+            self.refresh_status_quo_utility(i);
+        }
+        for (d, text) in self.texts.iter_mut().enumerate() {
+            text.reset_to_draft(model, d);
+        }
+        self.version.fill(0);
+        self.frozen.fill(false);
+        self.draft_rounds.fill(0);
+        self.lobbying.fill(0.0);
+        self.pressure.fill(0.0);
+        self.incorporated.fill(false);
+        self.amendment_refused_at.fill(0);
+        self.soften_refused.fill((0, 0));
+        self.motion_done.fill(false);
+        self.outcome.ballots.fill(BallotRecord::PENDING);
+        self.outcome.duration = 0;
+        self.outcome.rounds = 0;
+        self.outcome.events = 0;
+    }
+
+    fn schedule(&mut self, time: u64, event: Event) {
+        self.queue.push(time, event.priority(), event);
+    }
+
+    /// Schedules the next capital instruction of the merged Poisson process (rate
+    /// `instruction_rate · members`), if it falls before the meeting.
+    fn schedule_instruction(&mut self) {
+        let rate = self.model.negotiation.instruction_rate * self.model.members.len() as f64;
+        if rate <= 0.0 || self.instruction_pending {
+            return;
+        }
+        let wait = -rng::open_unit(&mut self.rng).ln() / rate;
+        let at = self.now + wait.round().max(1.0) as u64;
+        if at < self.meeting_at {
+            self.instruction_pending = true;
+            self.schedule(at, Event::Instruction);
+        }
+    }
+
+    fn refresh_status_quo_utility(&mut self, i: usize) {
+        let model = self.model;
+        let k = model.dim_count();
+        let status_quo: &[f64] = &model.status_quo_position;
+        self.status_quo_utility[i] = behaviour::utility(
+            &self.ideal[i * k..(i + 1) * k],
+            &model.members.salience[i * k..(i + 1) * k],
+            status_quo,
+            model.distance_exponent,
+        );
+    }
+
+    /// U_i at a text position.
+    #[inline]
+    fn utility(&self, i: usize, position: &[f64]) -> f64 {
+        let k = self.model.dim_count();
+        behaviour::utility(
+            &self.ideal[i * k..(i + 1) * k],
+            &self.model.members.salience[i * k..(i + 1) * k],
+            position,
+            self.model.distance_exponent,
+        )
+    }
+
+    /// Δ_i for adopting draft `d` with text at `position`:
+    /// U_i(T) − U_i(Q) + r_i + lobbying pressure on i about d.
+    #[inline]
+    fn draft_delta(&self, i: usize, d: usize, position: &[f64]) -> f64 {
+        let n = self.model.members.len();
+        self.utility(i, position) - self.status_quo_utility[i]
+            + self.model.members.act_bonus[i]
+            + self.pressure[d * n + i]
+    }
+}

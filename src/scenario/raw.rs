@@ -1,0 +1,216 @@
+//! The scenario file as written: serde structs that mirror the TOML one to one.
+//!
+//! Every value a later check may need to point at is kept as a [`Spanned`], so that
+//! [`super::validate`] can underline it. Unknown keys are rejected (`deny_unknown_fields`):
+//! a typo in a scenario is an error, never a silent default. Nothing here is interpreted;
+//! that is the validator's job.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// A map keyed by the ids the user wrote, with their spans. TOML tables are ordered by key
+/// here (a `BTreeMap`), which fixes member and dimension indices independently of how the
+/// file happens to be laid out.
+pub type Keyed<T> = BTreeMap<Spanned<String>, T>;
+
+/// The whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub scenario: RawMeta,
+    #[serde(default)]
+    pub rules: RawRules,
+    #[serde(default)]
+    pub model: RawModelParams,
+    pub dimensions: Spanned<Keyed<RawDimension>>,
+    pub members: Spanned<Keyed<RawMember>>,
+    #[serde(default)]
+    pub blocs: Keyed<RawBloc>,
+    #[serde(default)]
+    pub relations: Vec<RawRelation>,
+    pub drafts: Spanned<Vec<RawDraft>>,
+    #[serde(default)]
+    pub amendments: Vec<RawAmendment>,
+    #[serde(default)]
+    pub motions: Vec<RawMotion>,
+    #[serde(default)]
+    pub negotiation: RawNegotiation,
+    #[serde(default)]
+    pub montecarlo: RawMonteCarlo,
+}
+
+/// `[scenario]`: what the file is about.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[rules]`: the body's decision rules, from a preset with overrides.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRules {
+    pub preset: Option<Spanned<String>>,
+    pub quota: Option<Spanned<i64>>,
+    pub procedural_quota: Option<Spanned<i64>>,
+    pub veto: Option<Vec<Spanned<String>>>,
+    pub amendment_order: Option<Spanned<String>>,
+}
+
+/// `[model]`: scenario-wide model constants.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModelParams {
+    pub distance_exponent: Option<Spanned<f64>>,
+}
+
+/// `[dimensions.ID]`: one axis of the policy space.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDimension {
+    #[serde(default)]
+    pub label: String,
+    pub range: Option<Spanned<[f64; 2]>>,
+    pub status_quo: Spanned<f64>,
+    pub silent: Option<Spanned<f64>>,
+}
+
+/// `[members.ID]`: one delegation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMember {
+    pub name: String,
+    pub permanent: bool,
+    #[serde(default)]
+    pub blocs: Vec<Spanned<String>>,
+    pub stance: RawStance,
+}
+
+/// `[members.ID.stance]`: what a delegation wants and how it decides.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStance {
+    #[serde(default)]
+    pub ideal: Keyed<Spanned<f64>>,
+    #[serde(default)]
+    pub salience: Keyed<Spanned<f64>>,
+    #[serde(default)]
+    pub act_bonus: Option<Spanned<f64>>,
+    pub yes_threshold: Option<Spanned<f64>>,
+    pub no_threshold: Option<Spanned<f64>>,
+    pub temperature: Option<Spanned<f64>>,
+    pub flexibility: Option<Spanned<f64>>,
+}
+
+/// `[blocs.ID]`: a group that settles a common vote.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBloc {
+    pub cohesion: Spanned<f64>,
+    pub rule: Option<Spanned<String>>,
+    pub leader: Option<Spanned<String>>,
+}
+
+/// `[[relations]]`: `from` lobbies `to` during consultations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelation {
+    pub from: Spanned<String>,
+    pub to: Spanned<String>,
+    pub pull: Spanned<f64>,
+}
+
+/// `[[drafts]]`: a draft resolution as circulated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDraft {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub title: String,
+    pub penholder: Spanned<String>,
+    pub force_vote: Option<bool>,
+    pub procedural: Option<bool>,
+    pub circulated_day: Option<Spanned<f64>>,
+    pub provisions: Spanned<Vec<RawProvision>>,
+}
+
+/// `[[drafts.provisions]]`: one paragraph and where it stands.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvision {
+    pub id: Spanned<String>,
+    pub text: String,
+    #[serde(default)]
+    pub position: Keyed<Spanned<f64>>,
+}
+
+/// `[[amendments]]`: a proposed change to one draft.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmendment {
+    pub id: Spanned<String>,
+    pub draft: Option<Spanned<String>>,
+    pub sponsors: Spanned<Vec<Spanned<String>>>,
+    pub action: Spanned<String>,
+    pub target: Option<Spanned<String>>,
+    pub text: Option<String>,
+    pub position: Option<Keyed<Spanned<f64>>>,
+    pub tabling: Option<Spanned<String>>,
+    pub procedural: Option<bool>,
+}
+
+/// `[[motions]]`: a procedural motion, voted before amendments and drafts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMotion {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub draft: Option<Spanned<String>>,
+    pub movers: Spanned<Vec<Spanned<String>>>,
+    pub days: Option<Spanned<f64>>,
+    pub tabling: Option<Spanned<String>>,
+    pub procedural: Option<bool>,
+}
+
+/// `[negotiation]`: the calendar and the penholder's latitude.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNegotiation {
+    pub consultations: Option<bool>,
+    pub vote_day: Option<Spanned<f64>>,
+    pub round_length: Option<RawDistribution>,
+    pub instructions: Option<RawInstructions>,
+    pub withdraw_expected_veto: Option<bool>,
+    pub compromise: Option<bool>,
+}
+
+/// A distribution of a duration in days, named by `kind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDistribution {
+    pub kind: Spanned<String>,
+    pub value: Option<Spanned<f64>>,
+    pub min: Option<Spanned<f64>>,
+    pub max: Option<Spanned<f64>>,
+    pub mode: Option<Spanned<f64>>,
+    pub mean: Option<Spanned<f64>>,
+}
+
+/// `[negotiation.instructions]`: capital instructions as a Poisson process.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstructions {
+    pub rate_per_day: Spanned<f64>,
+    pub size: Spanned<f64>,
+}
+
+/// `[montecarlo]`: defaults for `run`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMonteCarlo {
+    pub replications: Option<Spanned<i64>>,
+    pub seed: Option<Spanned<i64>>,
+}

@@ -1,0 +1,127 @@
+//! A draft's text during a replication, and where it stands in the policy space.
+//!
+//! A text is the set of provisions present plus, per dimension, the net shift that
+//! negotiated rewording has given it. Its position on dimension d is
+//! `clamp(mean of the present provisions that speak to d (or the dimension's silent
+//! position) + shift_d, lo_d, hi_d)`. Amendments switch provisions on and off; rewording
+//! survives them, as negotiated language does in a real text.
+
+use crate::model::{AmendmentAction, Model};
+
+/// The mutable text of one draft.
+#[derive(Debug, Clone, Default)]
+pub struct Text {
+    present: Vec<bool>,
+    shift: Vec<f64>,
+    position: Vec<f64>,
+    draft: usize,
+}
+
+impl Text {
+    /// An empty text sized for `model` (allocates once; later resets do not).
+    pub fn new(model: &Model) -> Self {
+        Text {
+            present: vec![false; model.provisions.len()],
+            shift: vec![0.0; model.dim_count()],
+            position: vec![0.0; model.dim_count()],
+            draft: 0,
+        }
+    }
+
+    /// Sets this text to draft `d` as circulated.
+    pub fn reset_to_draft(&mut self, model: &Model, d: usize) {
+        self.draft = d;
+        for &p in &model.drafts[d].candidates {
+            self.present[p as usize] = false;
+        }
+        for &p in &model.drafts[d].provisions {
+            self.present[p as usize] = true;
+        }
+        self.shift.iter_mut().for_each(|s| *s = 0.0);
+        self.recompute(model);
+    }
+
+    /// Copies `other` into `self` without allocating.
+    pub fn copy_from(&mut self, other: &Text) {
+        self.present.copy_from_slice(&other.present);
+        self.shift.copy_from_slice(&other.shift);
+        self.position.copy_from_slice(&other.position);
+        self.draft = other.draft;
+    }
+
+    /// Position per dimension.
+    #[inline]
+    pub fn position(&self) -> &[f64] {
+        &self.position
+    }
+
+    /// Whether provision `p` is in the text.
+    pub fn contains(&self, p: u32) -> bool {
+        self.present[p as usize]
+    }
+
+    /// Applies an amendment; returns false (and changes nothing) if it has lapsed because
+    /// the provision it deletes or replaces is no longer in the text.
+    pub fn apply(&mut self, model: &Model, action: AmendmentAction) -> bool {
+        match action {
+            AmendmentAction::Insert { new } => self.present[new as usize] = true,
+            AmendmentAction::Delete { target } => {
+                if !self.present[target as usize] {
+                    return false;
+                }
+                self.present[target as usize] = false;
+            }
+            AmendmentAction::Replace { target, new } => {
+                if !self.present[target as usize] {
+                    return false;
+                }
+                self.present[target as usize] = false;
+                self.present[new as usize] = true;
+            }
+        }
+        self.recompute(model);
+        true
+    }
+
+    /// Rewords the text so that its position on `dim` becomes `target` (within range).
+    pub fn reword(&mut self, model: &Model, dim: usize, target: f64) {
+        self.shift[dim] += target - self.position[dim];
+        self.recompute(model);
+    }
+
+    /// Recomputes the cached position from provisions and shifts.
+    pub fn recompute(&mut self, model: &Model) {
+        let k = model.dim_count();
+        for d in 0..k {
+            let mut sum = 0.0;
+            let mut count = 0u32;
+            for &p in &model.drafts[self.draft].candidates {
+                if self.present[p as usize] {
+                    let x = model.provisions[p as usize].position[d];
+                    if !x.is_nan() {
+                        sum += x;
+                        count += 1;
+                    }
+                }
+            }
+            let dim = &model.dims[d];
+            let base = if count > 0 {
+                sum / count as f64
+            } else {
+                dim.silent
+            };
+            self.position[d] = (base + self.shift[d]).clamp(dim.lo, dim.hi);
+        }
+    }
+}
+
+/// How far apart two texts are in substance: Σ_d |a_d − b_d| / (hi_d − lo_d). Orders
+/// amendments "furthest removed first" (rule 36).
+pub fn substance_distance(model: &Model, a: &[f64], b: &[f64]) -> f64 {
+    model
+        .dims
+        .iter()
+        .zip(a.iter().zip(b))
+        .map(|(dim, (x, y))| (x - y).abs() / (dim.hi - dim.lo))
+        .sum()
+}
