@@ -103,7 +103,11 @@ pub fn intended_vote(delta: f64, a: f64, b: f64) -> Vote {
 /// [`vote_probabilities`].
 #[inline]
 pub fn sampled_vote(delta: f64, a: f64, b: f64, tau: f64, u: f64) -> Vote {
-    let noise = if tau > 0.0 { tau * (u / (1.0 - u)).ln() } else { 0.0 };
+    let noise = if tau > 0.0 {
+        tau * (u / (1.0 - u)).ln()
+    } else {
+        0.0
+    };
     intended_vote(delta + noise, a, b)
 }
 
@@ -142,8 +146,14 @@ mod tests {
         // ε > a − Δ  ⇔  u > 1 − P(yes);  ε < −b − Δ  ⇔  u < P(no).
         assert_eq!(sampled_vote(delta, a, b, tau, p.no - 1e-9), Vote::No);
         assert_eq!(sampled_vote(delta, a, b, tau, p.no + 1e-9), Vote::Abstain);
-        assert_eq!(sampled_vote(delta, a, b, tau, 1.0 - p.yes - 1e-9), Vote::Abstain);
-        assert_eq!(sampled_vote(delta, a, b, tau, 1.0 - p.yes + 1e-9), Vote::Yes);
+        assert_eq!(
+            sampled_vote(delta, a, b, tau, 1.0 - p.yes - 1e-9),
+            Vote::Abstain
+        );
+        assert_eq!(
+            sampled_vote(delta, a, b, tau, 1.0 - p.yes + 1e-9),
+            Vote::Yes
+        );
     }
 
     #[test]

@@ -152,7 +152,10 @@ fn emit(output: Option<PathBuf>, contents: &str) -> Result<(), Failure> {
         }),
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(contents.as_bytes()).and_then(|_| stdout.flush()) {
+            match stdout
+                .write_all(contents.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
                 Ok(()) => Ok(()),
                 // A closed pipe (`| head`) is the reader's choice, not our fault.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

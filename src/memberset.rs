@@ -91,7 +91,10 @@ mod tests {
         assert!(set.contains(64) && set.contains(255) && !set.contains(65));
         assert_eq!(set.iter().collect::<Vec<_>>(), vec![0, 63, 64, 200, 255]);
         let other: MemberSet = [63, 200, 7].into_iter().collect();
-        assert_eq!(set.intersection(&other).iter().collect::<Vec<_>>(), vec![63, 200]);
+        assert_eq!(
+            set.intersection(&other).iter().collect::<Vec<_>>(),
+            vec![63, 200]
+        );
         assert!(MemberSet::EMPTY.is_empty());
     }
 }

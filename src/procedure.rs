@@ -142,14 +142,20 @@ mod tests {
             Decision::FailedForWantOfVotes
         );
         let nine = set(&[5, 6, 7, 8, 9, 10, 11, 12, 13]);
-        assert_eq!(decide(&council(), false, &nine, &MemberSet::EMPTY), Decision::Adopted);
+        assert_eq!(
+            decide(&council(), false, &nine, &MemberSet::EMPTY),
+            Decision::Adopted
+        );
     }
 
     #[test]
     fn a_permanent_no_vetoes_a_substantive_question_but_not_a_procedural_one() {
         let yes = set(&[0, 1, 5, 6, 7, 8, 9, 10, 11, 12]);
         let no = set(&[2]);
-        assert_eq!(decide(&council(), false, &yes, &no), Decision::Vetoed(set(&[2])));
+        assert_eq!(
+            decide(&council(), false, &yes, &no),
+            Decision::Vetoed(set(&[2]))
+        );
         assert_eq!(decide(&council(), true, &yes, &no), Decision::Adopted);
     }
 

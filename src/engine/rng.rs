@@ -59,8 +59,14 @@ mod tests {
     fn streams_are_reproducible_and_distinct() {
         let a: Vec<u64> = (0..4).map(|_| replication_rng(7, 3).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(replication_rng(7, 3).next_u64(), replication_rng(7, 4).next_u64());
-        assert_ne!(replication_rng(7, 3).next_u64(), replication_rng(8, 3).next_u64());
+        assert_ne!(
+            replication_rng(7, 3).next_u64(),
+            replication_rng(7, 4).next_u64()
+        );
+        assert_ne!(
+            replication_rng(7, 3).next_u64(),
+            replication_rng(8, 3).next_u64()
+        );
     }
 
     #[test]

@@ -175,7 +175,18 @@ pub fn wilson_interval(k: u64, n: u64) -> [f64; 2] {
     let denominator = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denominator;
     let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
-    [(centre - half).max(0.0), (centre + half).min(1.0)]
+    // At k = 0 and k = n the bounds are exactly 0 and 1; say so rather than round to 1e-18.
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if k as f64 == n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    [lo, hi]
 }
 
 fn proportion(count: u64, n: u64) -> Proportion {
@@ -205,7 +216,11 @@ fn modal(summary: &BallotSummary) -> Option<Tally> {
 }
 
 fn ids(model: &Model, set: &MemberSet) -> Vec<String> {
-    model.member_ids(set).into_iter().map(str::to_string).collect()
+    model
+        .member_ids(set)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 fn ballot_report(model: &Model, ballot: Ballot, s: &BallotSummary, n: u64) -> BallotReport {

@@ -74,7 +74,12 @@ pub fn render(report: &Report) -> String {
         let o = &draft.outcomes;
         let _ = writeln!(out, "  outcome       share    95% interval");
         let _ = writeln!(out, "  adopted     {}", pct(&o.adopted));
-        let _ = writeln!(out, "  vetoed      {}{}", pct(&o.vetoed), vetoers(&draft.vetoed_by));
+        let _ = writeln!(
+            out,
+            "  vetoed      {}{}",
+            pct(&o.vetoed),
+            vetoers(&draft.vetoed_by)
+        );
         let _ = writeln!(out, "  failed      {}  (for want of votes)", pct(&o.failed));
         let _ = writeln!(out, "  withdrawn   {}", pct(&o.withdrawn));
         let _ = writeln!(out, "  modal tally {}", tally(&draft.modal_tally));

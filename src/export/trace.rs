@@ -54,12 +54,7 @@ fn ask_text(model: &Model, ask: &Ask) -> String {
 }
 
 fn expectation(e: &Expectation) -> String {
-    format!(
-        "{:.3} × {:+.3} = {:+.3}",
-        e.p_adopt,
-        e.value,
-        e.expected()
-    )
+    format!("{:.3} × {:+.3} = {:+.3}", e.p_adopt, e.value, e.expected())
 }
 
 fn decision(model: &Model, ballot: Ballot, record: &BallotRecord) -> String {
@@ -158,7 +153,10 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
                 let gain = full.expected() - before.expected();
                 let mut line = match verdict {
                     Verdict::Accepted => format!("{pen} accepts: E rises {gain:+.3}"),
-                    Verdict::Compromise(to) => format!("{pen} offers a compromise at {to:.2}"),
+                    Verdict::Compromise(to) => {
+                        let gain = compromise.map_or(0.0, |c| c.expected() - before.expected());
+                        format!("{pen} accepts a compromise at {to:.2}: E rises {gain:+.3}")
+                    }
                     Verdict::Refused => format!("{pen} refuses: E would change {gain:+.3}"),
                 };
                 let _ = write!(

@@ -114,8 +114,11 @@ impl BallotSummary {
 
     /// Abstention sets by count descending, then by set.
     pub fn ranked_abstention_blocs(&self) -> Vec<(MemberSet, u64)> {
-        let mut v: Vec<(MemberSet, u64)> =
-            self.abstention_blocs.iter().map(|(s, c)| (*s, *c)).collect();
+        let mut v: Vec<(MemberSet, u64)> = self
+            .abstention_blocs
+            .iter()
+            .map(|(s, c)| (*s, *c))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
@@ -196,11 +199,7 @@ impl Summary {
             for i in record.abstain.iter() {
                 summary.votes[i][2] += 1;
             }
-            let (yes, no, abstain) = (
-                record.yes.len(),
-                record.no.len(),
-                record.abstain.len(),
-            );
+            let (yes, no, abstain) = (record.yes.len(), record.no.len(), record.abstain.len());
             summary.yes_histogram[yes] += 1;
             *summary
                 .tallies

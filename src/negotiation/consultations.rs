@@ -126,10 +126,10 @@ impl Replication<'_> {
         let k = model.dim_count();
         let position = text.position();
         let mut worst: Option<(usize, f64)> = None;
-        for dim in 0..k {
-            let gap = self.ideal[i * k + dim] - position[dim];
-            let loss = model.members.salience[i * k + dim]
-                * gap.abs().powf(model.distance_exponent);
+        for (dim, &at) in position.iter().enumerate() {
+            let gap = self.ideal[i * k + dim] - at;
+            let loss =
+                model.members.salience[i * k + dim] * gap.abs().powf(model.distance_exponent);
             if loss > MIN_GAIN && worst.is_none_or(|(_, l)| loss > l) {
                 worst = Some((dim, loss));
             }
@@ -146,9 +146,10 @@ impl Replication<'_> {
         Some((ask, loss))
     }
 
-    /// The penholder's answer: accept the change if it raises E = P(adopt)·Δ_pen; else,
-    /// for a softening and when compromises are allowed, accept the asker's compromise
-    /// (the move cut by its flexibility) if that raises E; else refuse.
+    /// The penholder's answer. It values the text as asked and, for a softening when
+    /// compromises are allowed, the asker's compromise (the move cut by the asker's
+    /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and takes
+    /// whichever raises E most; if neither raises E it refuses.
     fn answer<T: Tracer>(&mut self, i: usize, d: usize, ask: Ask, s: &mut Scratch, tracer: &mut T) {
         let model = self.model;
         let before = self.expectation(d, &self.texts[d], s);
@@ -161,40 +162,43 @@ impl Replication<'_> {
             Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
         }
         let full = self.expectation(d, &candidate, s);
-        let mut compromise = None;
-        let accept_full = full.expected() > before.expected() + MIN_GAIN;
-        if accept_full {
-            self.texts[d].copy_from(&candidate);
+        let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
+        if full.expected() > best.1 {
+            best = (Verdict::Accepted, full.expected());
         }
-        s.text = candidate;
-        let verdict = if accept_full {
-            if let Ask::Amendment(a) = ask {
-                self.incorporated[a as usize] = true;
-            }
-            Verdict::Accepted
-        } else {
-            let mut verdict = Verdict::Refused;
-            if let Ask::Soften { dim, from, to } = ask {
-                let share = 1.0 - model.members.flexibility[i];
-                if model.negotiation.compromise && share > 0.0 && share < 1.0 {
-                    let target = from + share * (to - from);
-                    let mut offer = std::mem::take(&mut s.compromise);
-                    offer.copy_from(&self.texts[d]);
-                    offer.reword(model, dim as usize, target);
-                    let e = self.expectation(d, &offer, s);
-                    compromise = Some(e);
-                    if e.expected() > before.expected() + MIN_GAIN {
-                        self.texts[d].copy_from(&offer);
-                        verdict = Verdict::Compromise(target);
-                    }
-                    s.compromise = offer;
+        let mut offer = std::mem::take(&mut s.compromise);
+        let mut compromise = None;
+        if let Ask::Soften { dim, from, to } = ask {
+            let share = 1.0 - model.members.flexibility[i];
+            if model.negotiation.compromise && share > 0.0 && share < 1.0 {
+                let target = from + share * (to - from);
+                offer.copy_from(&self.texts[d]);
+                offer.reword(model, dim as usize, target);
+                let e = self.expectation(d, &offer, s);
+                compromise = Some(e);
+                if e.expected() > best.1 {
+                    best = (Verdict::Compromise(target), e.expected());
                 }
             }
-            verdict
-        };
+        }
+        let verdict = best.0;
+        match verdict {
+            Verdict::Accepted => {
+                self.texts[d].copy_from(&candidate);
+                if let Ask::Amendment(a) = ask {
+                    self.incorporated[a as usize] = true;
+                }
+            }
+            Verdict::Compromise(_) => self.texts[d].copy_from(&offer),
+            Verdict::Refused => {}
+        }
+        s.text = candidate;
+        s.compromise = offer;
         let version = self.version[d] + 1;
         match (verdict, ask) {
-            (Verdict::Refused, Ask::Amendment(a)) => self.amendment_refused_at[a as usize] = version,
+            (Verdict::Refused, Ask::Amendment(a)) => {
+                self.amendment_refused_at[a as usize] = version
+            }
             (Verdict::Refused, Ask::Soften { dim, .. }) => {
                 self.soften_refused[d * model.members.len() + i] = (dim, version)
             }
@@ -231,8 +235,12 @@ impl Replication<'_> {
                 m.temperature[i],
             );
         }
-        let (p_adopt, _) =
-            procedure::adoption_odds(&model.rules, model.drafts[d].procedural, &s.probs, &mut s.dp);
+        let (p_adopt, _) = procedure::adoption_odds(
+            &model.rules,
+            model.drafts[d].procedural,
+            &s.probs,
+            &mut s.dp,
+        );
         Expectation {
             p_adopt,
             value: s.deltas[model.drafts[d].penholder as usize],

@@ -55,7 +55,12 @@ impl Replication<'_> {
             }
         }
         self.scratch = s;
-        let start = model.drafts.iter().map(|d| d.circulated_at).min().unwrap_or(0);
+        let start = model
+            .drafts
+            .iter()
+            .map(|d| d.circulated_at)
+            .min()
+            .unwrap_or(0);
         self.outcome.duration = self.now - start;
         self.finished = true;
     }
@@ -83,7 +88,12 @@ impl Replication<'_> {
         let MotionKind::Postpone { minutes } = motion.kind;
         self.meeting_at = self.now + minutes;
         if T::ENABLED {
-            tracer.record(self.now, TraceEvent::Postponed { until: self.meeting_at });
+            tracer.record(
+                self.now,
+                TraceEvent::Postponed {
+                    until: self.meeting_at,
+                },
+            );
         }
         self.frozen.fill(false);
         if model.negotiation.consultations {
@@ -187,7 +197,13 @@ impl Replication<'_> {
     /// vote from its members' own votes; each bloc follower then takes the common vote
     /// with probability κ. The number of draws never depends on the parameters' values,
     /// so neighbouring sweep cells stay on common random numbers.
-    fn vote<T: Tracer>(&mut self, b: usize, procedural: bool, s: &mut Scratch, tracer: &mut T) -> BallotRecord {
+    fn vote<T: Tracer>(
+        &mut self,
+        b: usize,
+        procedural: bool,
+        s: &mut Scratch,
+        tracer: &mut T,
+    ) -> BallotRecord {
         let model = self.model;
         let m = &model.members;
         let n = m.len();
@@ -249,7 +265,13 @@ impl Replication<'_> {
         };
         self.outcome.ballots[b] = record;
         if T::ENABLED {
-            tracer.record(self.now, TraceEvent::Voted { ballot: b as u16, record });
+            tracer.record(
+                self.now,
+                TraceEvent::Voted {
+                    ballot: b as u16,
+                    record,
+                },
+            );
         }
         record
     }

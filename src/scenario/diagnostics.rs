@@ -80,7 +80,7 @@ impl ScenarioError {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(200);
         let mut out = String::new();
         for problem in &self.problems {
             let (line, column) = self.line_column(problem.span.start);

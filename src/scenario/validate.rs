@@ -243,7 +243,10 @@ impl Checker {
                     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
                         self.error(
                             r.span(),
-                            format!("range of `{}` must be [low, high] with low < high", id.get_ref()),
+                            format!(
+                                "range of `{}` must be [low, high] with low < high",
+                                id.get_ref()
+                            ),
                             "expected [low, high], low < high",
                         );
                         (0.0, 1.0)
@@ -273,11 +276,7 @@ impl Checker {
     fn members(&mut self, raw: &RawScenario, dims: &[Dimension]) -> (Members, Vec<Vec<usize>>) {
         let table = raw.members.get_ref();
         if table.is_empty() {
-            self.error(
-                raw.members.span(),
-                "the body has no members",
-                "no members",
-            );
+            self.error(raw.members.span(), "the body has no members", "no members");
         }
         if table.len() > limits::MAX_MEMBERS {
             self.error(
@@ -367,16 +366,32 @@ impl Checker {
                 });
                 m.salience.push(salience[d]);
             }
-            let mut opt = |v: &Option<Spanned<f64>>, what: &str, lo: f64, hi: f64, default: f64| match v {
-                Some(v) => self.number(v, what, lo, hi),
-                None => default,
-            };
-            m.act_bonus
-                .push(opt(&s.act_bonus, "act_bonus", f64::NEG_INFINITY, f64::INFINITY, 0.0));
-            m.yes_threshold
-                .push(opt(&s.yes_threshold, "yes_threshold", 0.0, f64::INFINITY, 0.0));
-            m.no_threshold
-                .push(opt(&s.no_threshold, "no_threshold", 0.0, f64::INFINITY, 0.0));
+            let mut opt =
+                |v: &Option<Spanned<f64>>, what: &str, lo: f64, hi: f64, default: f64| match v {
+                    Some(v) => self.number(v, what, lo, hi),
+                    None => default,
+                };
+            m.act_bonus.push(opt(
+                &s.act_bonus,
+                "act_bonus",
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                0.0,
+            ));
+            m.yes_threshold.push(opt(
+                &s.yes_threshold,
+                "yes_threshold",
+                0.0,
+                f64::INFINITY,
+                0.0,
+            ));
+            m.no_threshold.push(opt(
+                &s.no_threshold,
+                "no_threshold",
+                0.0,
+                f64::INFINITY,
+                0.0,
+            ));
             m.temperature
                 .push(opt(&s.temperature, "temperature", 0.0, f64::INFINITY, 0.0));
             m.flexibility
@@ -413,14 +428,23 @@ impl Checker {
                 );
             }
             let cohesion = self.number(&bloc.cohesion, "cohesion", 0.0, 1.0);
-            let rule = match self.keyword(bloc.rule.as_ref(), "bloc rule", &["majority", "leader"], "majority") {
+            let rule = match self.keyword(
+                bloc.rule.as_ref(),
+                "bloc rule",
+                &["majority", "leader"],
+                "majority",
+            ) {
                 "leader" => match &bloc.leader {
                     Some(leader) => match self.member(leader, "bloc leader") {
                         Some(l) if members.contains(l) => BlocRule::Leader(l as u16),
                         Some(_) => {
                             self.error(
                                 leader.span(),
-                                format!("leader `{}` is not in bloc `{}`", leader.get_ref(), id.get_ref()),
+                                format!(
+                                    "leader `{}` is not in bloc `{}`",
+                                    leader.get_ref(),
+                                    id.get_ref()
+                                ),
                                 "not a bloc member",
                             );
                             BlocRule::Majority
@@ -463,7 +487,11 @@ impl Checker {
             let pull = self.number(&r.pull, "pull", f64::NEG_INFINITY, f64::INFINITY);
             if let (Some(f), Some(t)) = (from, to) {
                 if f == t {
-                    self.error(r.to.span(), "a member cannot lobby itself", "same as `from`");
+                    self.error(
+                        r.to.span(),
+                        "a member cannot lobby itself",
+                        "same as `from`",
+                    );
                 }
                 out.push(Relation {
                     from: f as u16,
@@ -477,7 +505,12 @@ impl Checker {
 
     fn rules(&mut self, raw: &RawScenario, members: &Members) -> Rules {
         let r = &raw.rules;
-        let preset = self.keyword(r.preset.as_ref(), "rules preset", &["security-council", "custom"], "security-council");
+        let preset = self.keyword(
+            r.preset.as_ref(),
+            "rules preset",
+            &["security-council", "custom"],
+            "security-council",
+        );
         let n = members.len();
         let mut quota = |q: Option<&Spanned<i64>>, what: &str, default: Option<usize>| -> usize {
             match q {
@@ -494,27 +527,37 @@ impl Checker {
                         v as usize
                     }
                 }
-                None => match default {
-                    Some(d) if d <= n => d,
-                    Some(d) => {
-                        let span = raw.members.span();
-                        self.error_help(
+                None => {
+                    match default {
+                        Some(d) if d <= n => d,
+                        Some(d) => {
+                            let span = raw.members.span();
+                            self.error_help(
                             span,
                             format!("the {preset} preset needs {what} {d}, above the membership ({n})"),
                             "too few members",
                             "set rules.quota explicitly",
                         );
-                        1
+                            1
+                        }
+                        None => {
+                            let span = r.preset.as_ref().map_or(0..0, |p| p.span());
+                            self.error(
+                                span,
+                                format!("the custom preset needs rules.{what}"),
+                                "quota missing",
+                            );
+                            1
+                        }
                     }
-                    None => {
-                        let span = r.preset.as_ref().map_or(0..0, |p| p.span());
-                        self.error(span, format!("the custom preset needs rules.{what}"), "quota missing");
-                        1
-                    }
-                },
+                }
             }
         };
-        let default_quota = if preset == "security-council" { Some(9) } else { None };
+        let default_quota = if preset == "security-council" {
+            Some(9)
+        } else {
+            None
+        };
         let q = quota(r.quota.as_ref(), "quota", default_quota);
         let pq = quota(r.procedural_quota.as_ref(), "procedural_quota", Some(q));
         let veto = match &r.veto {
@@ -589,7 +632,9 @@ impl Checker {
         };
         let dist = match kind {
             "fixed" => Duration::Fixed(minutes(field(&d.value, "value"))),
-            "uniform" => Duration::Uniform(minutes(field(&d.min, "min")), minutes(field(&d.max, "max"))),
+            "uniform" => {
+                Duration::Uniform(minutes(field(&d.min, "min")), minutes(field(&d.max, "max")))
+            }
             "triangular" => Duration::Triangular(
                 minutes(field(&d.min, "min")),
                 minutes(field(&d.mode, "mode")),
@@ -605,7 +650,9 @@ impl Checker {
         if !ordered {
             self.error(
                 d.kind.span(),
-                format!("the {kind} distribution's bounds are out of order (need min ≤ mode ≤ max)"),
+                format!(
+                    "the {kind} distribution's bounds are out of order (need min ≤ mode ≤ max)"
+                ),
                 "bounds out of order",
             );
         }
@@ -620,12 +667,20 @@ impl Checker {
     ) -> (Vec<Provision>, Vec<Draft>) {
         let list = raw.drafts.get_ref();
         if list.is_empty() {
-            self.error(raw.drafts.span(), "at least one draft is needed", "no drafts");
+            self.error(
+                raw.drafts.span(),
+                "at least one draft is needed",
+                "no drafts",
+            );
         }
         if list.len() > limits::MAX_DRAFTS {
             self.error(
                 raw.drafts.span(),
-                format!("{} drafts exceed the limit of {}", list.len(), limits::MAX_DRAFTS),
+                format!(
+                    "{} drafts exceed the limit of {}",
+                    list.len(),
+                    limits::MAX_DRAFTS
+                ),
                 "too many drafts",
             );
         }
@@ -634,7 +689,11 @@ impl Checker {
         let mut drafts = Vec::new();
         for d in list {
             if !seen.insert(d.id.get_ref().clone()) {
-                self.error(d.id.span(), format!("draft `{}` is declared twice", d.id.get_ref()), "duplicate id");
+                self.error(
+                    d.id.span(),
+                    format!("draft `{}` is declared twice", d.id.get_ref()),
+                    "duplicate id",
+                );
             }
             let penholder = self.member(&d.penholder, "penholder").unwrap_or(0) as u16;
             let circulated = match &d.circulated_day {
@@ -644,11 +703,19 @@ impl Checker {
             let circulated_at = (circulated * MINUTES_PER_DAY).round() as u64;
             if circulated_at > negotiation.vote_at {
                 if let Some(c) = &d.circulated_day {
-                    self.error(c.span(), "a draft must be circulated before the vote day", "after negotiation.vote_day");
+                    self.error(
+                        c.span(),
+                        "a draft must be circulated before the vote day",
+                        "after negotiation.vote_day",
+                    );
                 }
             }
             if d.provisions.get_ref().is_empty() {
-                self.error(d.provisions.span(), format!("draft `{}` has no provisions", d.id.get_ref()), "empty draft");
+                self.error(
+                    d.provisions.span(),
+                    format!("draft `{}` has no provisions", d.id.get_ref()),
+                    "empty draft",
+                );
             }
             let mut ids = BTreeSet::new();
             let mut own = Vec::new();
@@ -656,7 +723,11 @@ impl Checker {
                 if !ids.insert(p.id.get_ref().clone()) {
                     self.error(
                         p.id.span(),
-                        format!("provision `{}` appears twice in draft `{}`", p.id.get_ref(), d.id.get_ref()),
+                        format!(
+                            "provision `{}` appears twice in draft `{}`",
+                            p.id.get_ref(),
+                            d.id.get_ref()
+                        ),
                         "duplicate id",
                     );
                 }
@@ -682,25 +753,43 @@ impl Checker {
         if provisions.len() > limits::MAX_PROVISIONS {
             self.error(
                 raw.drafts.span(),
-                format!("{} provisions exceed the limit of {}", provisions.len(), limits::MAX_PROVISIONS),
+                format!(
+                    "{} provisions exceed the limit of {}",
+                    provisions.len(),
+                    limits::MAX_PROVISIONS
+                ),
                 "too many provisions",
             );
         }
         (provisions, drafts)
     }
 
-    fn draft_of(&mut self, named: Option<&Spanned<String>>, drafts: &[Draft], at: Range<usize>, what: &str) -> Option<usize> {
+    fn draft_of(
+        &mut self,
+        named: Option<&Spanned<String>>,
+        drafts: &[Draft],
+        at: Range<usize>,
+        what: &str,
+    ) -> Option<usize> {
         match named {
             Some(name) => {
                 let found = drafts.iter().position(|d| &d.id == name.get_ref());
                 if found.is_none() {
-                    self.error(name.span(), format!("unknown draft `{}`", name.get_ref()), "no such draft");
+                    self.error(
+                        name.span(),
+                        format!("unknown draft `{}`", name.get_ref()),
+                        "no such draft",
+                    );
                 }
                 found
             }
             None if drafts.len() == 1 => Some(0),
             None => {
-                self.error(at, format!("{what} must name its `draft` when there are several"), "which draft?");
+                self.error(
+                    at,
+                    format!("{what} must name its `draft` when there are several"),
+                    "which draft?",
+                );
                 None
             }
         }
@@ -716,7 +805,11 @@ impl Checker {
         if raw.amendments.len() > limits::MAX_AMENDMENTS {
             self.error(
                 raw.amendments[0].id.span(),
-                format!("{} amendments exceed the limit of {}", raw.amendments.len(), limits::MAX_AMENDMENTS),
+                format!(
+                    "{} amendments exceed the limit of {}",
+                    raw.amendments.len(),
+                    limits::MAX_AMENDMENTS
+                ),
                 "too many amendments",
             );
         }
@@ -724,16 +817,29 @@ impl Checker {
         let mut out = Vec::new();
         for a in &raw.amendments {
             if !seen.insert(a.id.get_ref().clone()) {
-                self.error(a.id.span(), format!("amendment `{}` is declared twice", a.id.get_ref()), "duplicate id");
+                self.error(
+                    a.id.span(),
+                    format!("amendment `{}` is declared twice", a.id.get_ref()),
+                    "duplicate id",
+                );
             }
             let draft = self.draft_of(a.draft.as_ref(), drafts, a.id.span(), "an amendment");
             let sponsors = self.member_set(&a.sponsors, "sponsor");
-            let action = self.keyword(Some(&a.action), "amendment action", &["insert", "delete", "replace"], "insert");
+            let action = self.keyword(
+                Some(&a.action),
+                "amendment action",
+                &["insert", "delete", "replace"],
+                "insert",
+            );
             let tabling = self.tabling(a.tabling.as_ref());
             let Some(d) = draft else { continue };
             let target = match (&a.target, action) {
                 (Some(t), "insert") => {
-                    self.error(t.span(), "an insert amendment takes no `target`", "remove this");
+                    self.error(
+                        t.span(),
+                        "an insert amendment takes no `target`",
+                        "remove this",
+                    );
                     None
                 }
                 (Some(t), _) => {
@@ -743,10 +849,18 @@ impl Checker {
                         .copied()
                         .find(|&p| provisions[p as usize].id == *t.get_ref());
                     if found.is_none() {
-                        let known: Vec<&str> = drafts[d].provisions.iter().map(|&p| provisions[p as usize].id.as_str()).collect();
+                        let known: Vec<&str> = drafts[d]
+                            .provisions
+                            .iter()
+                            .map(|&p| provisions[p as usize].id.as_str())
+                            .collect();
                         self.error_help(
                             t.span(),
-                            format!("draft `{}` has no provision `{}` to {action}", drafts[d].id, t.get_ref()),
+                            format!(
+                                "draft `{}` has no provision `{}` to {action}",
+                                drafts[d].id,
+                                t.get_ref()
+                            ),
                             "no such provision",
                             format!("its provisions are: {}", known.join(", ")),
                         );
@@ -755,24 +869,51 @@ impl Checker {
                 }
                 (None, "insert") => None,
                 (None, _) => {
-                    self.error(a.action.span(), format!("a {action} amendment needs a `target` provision"), "target missing");
+                    self.error(
+                        a.action.span(),
+                        format!("a {action} amendment needs a `target` provision"),
+                        "target missing",
+                    );
                     None
                 }
             };
             let new = if action == "delete" {
                 if a.text.is_some() || a.position.is_some() {
-                    self.error(a.id.span(), "a delete amendment takes no `text` or `position`", "delete removes a provision");
+                    self.error(
+                        a.id.span(),
+                        "a delete amendment takes no `text` or `position`",
+                        "delete removes a provision",
+                    );
                 }
                 None
             } else {
                 if a.text.is_none() {
-                    self.error(a.id.span(), format!("a {action} amendment needs the `text` of its new provision"), "text missing");
+                    self.error(
+                        a.id.span(),
+                        format!("a {action} amendment needs the `text` of its new provision"),
+                        "text missing",
+                    );
                 }
-                if drafts[d].provisions.iter().any(|&p| provisions[p as usize].id == *a.id.get_ref()) {
-                    self.error(a.id.span(), format!("amendment id `{}` clashes with a provision of its draft", a.id.get_ref()), "the new provision takes this id");
+                if drafts[d]
+                    .provisions
+                    .iter()
+                    .any(|&p| provisions[p as usize].id == *a.id.get_ref())
+                {
+                    self.error(
+                        a.id.span(),
+                        format!(
+                            "amendment id `{}` clashes with a provision of its draft",
+                            a.id.get_ref()
+                        ),
+                        "the new provision takes this id",
+                    );
                 }
                 let empty = Keyed::new();
-                let position = self.positions(a.position.as_ref().unwrap_or(&empty), dims, "amendment position");
+                let position = self.positions(
+                    a.position.as_ref().unwrap_or(&empty),
+                    dims,
+                    "amendment position",
+                );
                 let index = provisions.len() as u32;
                 provisions.push(Provision {
                     id: a.id.get_ref().clone(),
@@ -811,7 +952,11 @@ impl Checker {
         if raw.motions.len() > limits::MAX_MOTIONS {
             self.error(
                 raw.motions[0].id.span(),
-                format!("{} motions exceed the limit of {}", raw.motions.len(), limits::MAX_MOTIONS),
+                format!(
+                    "{} motions exceed the limit of {}",
+                    raw.motions.len(),
+                    limits::MAX_MOTIONS
+                ),
                 "too many motions",
             );
         }
@@ -819,7 +964,11 @@ impl Checker {
         let mut out = Vec::new();
         for m in &raw.motions {
             if !seen.insert(m.id.get_ref().clone()) {
-                self.error(m.id.span(), format!("motion `{}` is declared twice", m.id.get_ref()), "duplicate id");
+                self.error(
+                    m.id.span(),
+                    format!("motion `{}` is declared twice", m.id.get_ref()),
+                    "duplicate id",
+                );
             }
             self.keyword(Some(&m.kind), "motion kind", &["postpone"], "postpone");
             let days = match &m.days {
@@ -853,7 +1002,10 @@ impl Checker {
                 if v < 1 || v as u64 > limits::MAX_REPLICATIONS {
                     self.error(
                         r.span(),
-                        format!("replications must be from 1 to {}, found {v}", limits::MAX_REPLICATIONS),
+                        format!(
+                            "replications must be from 1 to {}, found {v}",
+                            limits::MAX_REPLICATIONS
+                        ),
                         "out of range",
                     );
                     1
@@ -865,7 +1017,11 @@ impl Checker {
         };
         let seed = match &mc.seed {
             Some(s) if *s.get_ref() < 0 => {
-                self.error(s.span(), "seed must be a non-negative integer", "negative seed");
+                self.error(
+                    s.span(),
+                    "seed must be a non-negative integer",
+                    "negative seed",
+                );
                 0
             }
             Some(s) => *s.get_ref() as u64,
@@ -879,7 +1035,9 @@ impl Checker {
 /// its amendments (furthest removed in substance from the draft as circulated first, ties
 /// in order of submission; or all in order of submission) and the draft itself.
 fn ballot_order(model: &Model, furthest_first: bool) -> Vec<Ballot> {
-    let mut ballots: Vec<Ballot> = (0..model.motions.len()).map(|m| Ballot::Motion(m as u16)).collect();
+    let mut ballots: Vec<Ballot> = (0..model.motions.len())
+        .map(|m| Ballot::Motion(m as u16))
+        .collect();
     let mut base = Text::new(model);
     let mut amended = Text::new(model);
     for d in 0..model.drafts.len() {

@@ -1,0 +1,9 @@
+//! Integration tests: one binary, with shared helpers in `support`.
+
+mod bad_input;
+mod determinism;
+mod model;
+mod negotiation;
+mod procedure;
+mod seed;
+mod support;
