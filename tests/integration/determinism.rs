@@ -98,9 +98,9 @@ fn the_trace_command_replays_replication_r_of_the_run_command() {
         assert!(out.status.success());
         let last_draft_vote = stdout(&out)
             .lines()
+            .rev()
             .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-            .filter(|e| e["event"] == "voted" && e["kind"] == "draft")
-            .last()
+            .find(|e| e["event"] == "voted" && e["kind"] == "draft")
             .expect("the draft is voted");
         let yes = last_draft_vote["result"]["yes"].as_array().unwrap().len();
         replayed[yes] += 1;

@@ -124,3 +124,35 @@ fn zero_temperature_makes_every_replication_identical() {
     let ((yes, no, abstain), count) = summary.ballots[0].modal_tally().unwrap();
     assert_eq!((yes, no, abstain, count), (5, 5, 5, 300));
 }
+
+/// Three bloc members: two intend yes (Δ = 1), one abstains (Δ = 0). With cohesion 1 the
+/// majority carries the third; with cohesion 0 everyone votes its own way.
+#[test]
+fn a_cohesive_bloc_carries_its_minority() {
+    let tally_with = |cohesion: f64| {
+        let mut members = Council::fifteen(0.0);
+        for (i, m) in members.iter_mut().enumerate() {
+            m.act_bonus = if i == 7 { 0.0 } else { 1.0 };
+        }
+        members = members
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| if (5..8).contains(&i) { m.bloc("B") } else { m })
+            .collect();
+        let mut council = Council::new(members, 0.0);
+        council.extra = format!("[blocs.B]\ncohesion = {cohesion}\nrule = \"majority\"\n");
+        let model = council.model();
+        let summary = montecarlo::run(
+            &model,
+            RunConfig {
+                replications: 50,
+                seed: 2,
+                threads: 1,
+            },
+        )
+        .unwrap();
+        summary.ballots[0].modal_tally().unwrap()
+    };
+    assert_eq!(tally_with(1.0), ((15, 0, 0), 50));
+    assert_eq!(tally_with(0.0), ((14, 0, 1), 50));
+}
