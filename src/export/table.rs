@@ -25,7 +25,13 @@ fn vetoers(v: &std::collections::BTreeMap<String, super::report::Share>) -> Stri
     }
     let list: Vec<String> = v
         .iter()
-        .map(|(id, s)| format!("{id} {:.1}%", 100.0 * s.p))
+        .map(|(id, s)| {
+            if s.p < 0.0005 {
+                format!("{id} <0.1%")
+            } else {
+                format!("{id} {:.1}%", 100.0 * s.p)
+            }
+        })
         .collect();
     format!("  vetoed by {}", list.join(", "))
 }

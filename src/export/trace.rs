@@ -254,6 +254,16 @@ fn ask_json(model: &Model, ask: &Ask) -> Value {
     }
 }
 
+fn position_json(model: &Model, position: &[f64]) -> Value {
+    let map: serde_json::Map<String, Value> = model
+        .dims
+        .iter()
+        .zip(position)
+        .map(|(d, x)| (d.id.clone(), json!(x)))
+        .collect();
+    Value::Object(map)
+}
+
 fn expectation_json(e: &Expectation) -> Value {
     json!({"p_adopt": e.p_adopt, "value": e.value, "expected": e.expected()})
 }
@@ -268,7 +278,7 @@ pub fn jsonl(model: &Model, log: &TraceLog) -> String {
             TraceEvent::Circulated { draft: d } => json!({
                 "event": "circulated", "draft": draft(*d),
                 "penholder": m(model.drafts[*d as usize].penholder),
-                "position": circulated_position(model, *d as usize),
+                "position": position_json(model, &circulated_position(model, *d as usize)),
             }),
             TraceEvent::RoundEnded { draft: d, round } => {
                 json!({"event": "round_ended", "draft": draft(*d), "round": round})
@@ -321,7 +331,7 @@ pub fn jsonl(model: &Model, log: &TraceLog) -> String {
                        "gain": full.expected() - before.expected()})
             }
             TraceEvent::InBlue { draft: d, position } => {
-                json!({"event": "in_blue", "draft": draft(*d), "position": position})
+                json!({"event": "in_blue", "draft": draft(*d), "position": position_json(model, position)})
             }
             TraceEvent::Skipped {
                 ballot,

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod determinism;
+mod docs;
 mod model;
 mod negotiation;
 mod procedure;
