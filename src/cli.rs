@@ -218,7 +218,7 @@ fn trace(
     Replication::new(&model).run(seed, replication, &mut log);
     let text = match format {
         TraceFormat::Text => trace_export::text(&model, seed, replication, &log),
-        TraceFormat::Jsonl => trace_export::jsonl(&model, &log),
+        TraceFormat::Jsonl => trace_export::jsonl(&model, seed, replication, &log),
     };
     emit(output, &text)
 }

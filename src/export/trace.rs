@@ -268,9 +268,15 @@ fn expectation_json(e: &Expectation) -> Value {
     json!({"p_adopt": e.p_adopt, "value": e.value, "expected": e.expected()})
 }
 
-/// The log as JSON Lines: one object per event with `minute`, `event` and its fields.
-pub fn jsonl(model: &Model, log: &TraceLog) -> String {
-    let mut out = String::new();
+/// The log as JSON Lines: a header naming the run, then one object per event with
+/// `minute`, `event` and its fields.
+pub fn jsonl(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> String {
+    let header = json!({
+        "event": "header", "version": env!("CARGO_PKG_VERSION"), "scenario": model.name,
+        "sha256": model.sha256, "seed": seed, "replication": replication,
+    });
+    let mut out = header.to_string();
+    out.push('\n');
     for (minute, event) in &log.entries {
         let m = |i: u16| model.members.ids[i as usize].clone();
         let draft = |d: u16| model.drafts[d as usize].id.clone();
