@@ -38,19 +38,22 @@ pub struct VoteProbabilities {
     pub abstain: f64,
 }
 
+/// `|gap|^p`, with the quadratic default computed without `powf`.
+#[inline]
+pub fn distance_term(gap: f64, p: f64) -> f64 {
+    if p == 2.0 {
+        gap * gap
+    } else {
+        gap.abs().powf(p)
+    }
+}
+
 /// Utility of a text position for one member: `−Σ_d s_d·|x_d − T_d|^p`.
 #[inline]
 pub fn utility(ideal: &[f64], salience: &[f64], position: &[f64], p: f64) -> f64 {
     let mut loss = 0.0;
-    if p == 2.0 {
-        for ((x, s), t) in ideal.iter().zip(salience).zip(position) {
-            let d = x - t;
-            loss += s * d * d;
-        }
-    } else {
-        for ((x, s), t) in ideal.iter().zip(salience).zip(position) {
-            loss += s * (x - t).abs().powf(p);
-        }
+    for ((x, s), t) in ideal.iter().zip(salience).zip(position) {
+        loss += s * distance_term(x - t, p);
     }
     -loss
 }

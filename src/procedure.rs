@@ -65,18 +65,19 @@ pub fn explain(rules: &Rules, procedural: bool, yes: usize, decision: &Decision)
 }
 
 /// Exact probability that a ballot passes when members vote independently with
-/// `probs`, by dynamic programming over members on the number of affirmative votes
-/// (O(n²), never enumerating the 2ⁿ profiles). `veto` members' negative votes kill the
-/// ballot. `buf` is scratch space, reused to keep the hot loop allocation-free.
+/// `probs`, by dynamic programming over members on the number of affirmative votes, with
+/// every count at or above the quota merged into one absorbing state (O(n·quota), never
+/// enumerating the 3ⁿ profiles). `veto` members' negative votes kill the ballot. `buf` is
+/// scratch space, reused to keep the hot loop allocation-free.
 pub fn pass_probability(
     probs: &[VoteProbabilities],
     veto: &MemberSet,
     quota: usize,
     buf: &mut Vec<f64>,
 ) -> f64 {
-    let n = probs.len();
+    let quota = quota.max(1);
     buf.clear();
-    buf.resize(n + 2, 0.0);
+    buf.resize(quota + 1, 0.0);
     buf[0] = 1.0;
     for (i, p) in probs.iter().enumerate() {
         let stay = if veto.contains(i) {
@@ -84,14 +85,35 @@ pub fn pass_probability(
         } else {
             p.abstain + p.no
         };
-        // Walk down so each member is counted once.
-        for k in (0..=i).rev() {
+        // Walk down so each member is counted once; buf[quota] means "quota reached".
+        for k in (0..=(i + 1).min(quota)).rev() {
             let mass = buf[k];
-            buf[k + 1] += mass * p.yes;
-            buf[k] = mass * stay;
+            if k == quota {
+                buf[k] = mass * (p.yes + stay);
+            } else {
+                buf[k + 1] += mass * p.yes;
+                buf[k] = mass * stay;
+            }
         }
     }
-    buf[quota.min(n + 1)..=n].iter().sum()
+    if probs.len() < quota {
+        return 0.0;
+    }
+    buf[quota]
+}
+
+/// P(adopted) of a ballot under `rules`, from independent vote probabilities (one DP pass).
+pub fn adoption_probability(
+    rules: &Rules,
+    procedural: bool,
+    probs: &[VoteProbabilities],
+    buf: &mut Vec<f64>,
+) -> f64 {
+    if procedural {
+        pass_probability(probs, &MemberSet::EMPTY, rules.procedural_quota, buf)
+    } else {
+        pass_probability(probs, &rules.veto, rules.quota, buf)
+    }
 }
 
 /// P(adopted) and P(vetoed) of a ballot under `rules`, from independent vote

@@ -8,6 +8,14 @@ use crate::procedure;
 use crate::text::Text;
 use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
 
+/// The penholder's weighing of one ask.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Weighing {
+    verdict: Verdict,
+    full: Expectation,
+    compromise: Option<Expectation>,
+}
+
 /// A change must raise the penholder's expected value by more than this to be accepted,
 /// so rounding noise never passes for a gain.
 const MIN_GAIN: f64 = 1e-12;
@@ -63,6 +71,10 @@ impl Replication<'_> {
         let model = self.model;
         let penholder = model.drafts[d].penholder as usize;
         let mut s = std::mem::take(&mut self.scratch);
+        // The penholder's E for the current text; nothing but its own answers changes the
+        // text, ideal points or pressure during a round, so it is computed once and updated.
+        let mut current: Option<Expectation> = None;
+        let mut last_refusal: Option<(Ask, f64, Weighing)> = None;
         for i in 0..model.members.len() {
             if i == penholder {
                 continue;
@@ -88,7 +100,20 @@ impl Replication<'_> {
                     },
                 );
             }
-            self.answer(i, d, ask, &mut s, tracer);
+            let before = match current {
+                Some(e) => e,
+                None => self.expectation(d, &self.texts[d], &mut s),
+            };
+            // Members with the same stance often make the same ask; on an unchanged text the
+            // penholder's weighing of it is the same, so a refusal is remembered.
+            let flexibility = model.members.flexibility[i];
+            let weighing = match last_refusal {
+                Some((a, f, w)) if a == ask && f == flexibility => w,
+                _ => self.weigh(i, d, ask, before, &mut s),
+            };
+            last_refusal =
+                (weighing.verdict == Verdict::Refused).then_some((ask, flexibility, weighing));
+            current = Some(self.answer(i, d, ask, before, weighing, &mut s, tracer));
         }
         self.scratch = s;
         self.schedule_round(d);
@@ -128,8 +153,8 @@ impl Replication<'_> {
         let mut worst: Option<(usize, f64)> = None;
         for (dim, &at) in position.iter().enumerate() {
             let gap = self.ideal[i * k + dim] - at;
-            let loss =
-                model.members.salience[i * k + dim] * gap.abs().powf(model.distance_exponent);
+            let loss = model.members.salience[i * k + dim]
+                * behaviour::distance_term(gap, model.distance_exponent);
             if loss > MIN_GAIN && worst.is_none_or(|(_, l)| loss > l) {
                 worst = Some((dim, loss));
             }
@@ -146,13 +171,20 @@ impl Replication<'_> {
         Some((ask, loss))
     }
 
-    /// The penholder's answer. It values the text as asked and, for a softening when
-    /// compromises are allowed, the asker's compromise (the move cut by the asker's
-    /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and takes
-    /// whichever raises E most; if neither raises E it refuses.
-    fn answer<T: Tracer>(&mut self, i: usize, d: usize, ask: Ask, s: &mut Scratch, tracer: &mut T) {
+    /// How the penholder weighs an ask. It values the text as asked and, for a softening
+    /// when compromises are allowed, the asker's compromise (the move cut by the asker's
+    /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and picks
+    /// whichever raises E over `before` most; if neither does, it refuses. The candidate
+    /// texts are left in `s.text` (as asked) and `s.compromise`.
+    fn weigh(
+        &self,
+        i: usize,
+        d: usize,
+        ask: Ask,
+        before: Expectation,
+        s: &mut Scratch,
+    ) -> Weighing {
         let model = self.model;
-        let before = self.expectation(d, &self.texts[d], s);
         let mut candidate = std::mem::take(&mut s.text);
         candidate.copy_from(&self.texts[d]);
         match ask {
@@ -162,38 +194,66 @@ impl Replication<'_> {
             Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
         }
         let full = self.expectation(d, &candidate, s);
+        s.text = candidate;
         let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
         if full.expected() > best.1 {
             best = (Verdict::Accepted, full.expected());
         }
-        let mut offer = std::mem::take(&mut s.compromise);
         let mut compromise = None;
         if let Ask::Soften { dim, from, to } = ask {
             let share = 1.0 - model.members.flexibility[i];
             if model.negotiation.compromise && share > 0.0 && share < 1.0 {
                 let target = from + share * (to - from);
+                let mut offer = std::mem::take(&mut s.compromise);
                 offer.copy_from(&self.texts[d]);
                 offer.reword(model, dim as usize, target);
                 let e = self.expectation(d, &offer, s);
+                s.compromise = offer;
                 compromise = Some(e);
                 if e.expected() > best.1 {
                     best = (Verdict::Compromise(target), e.expected());
                 }
             }
         }
-        let verdict = best.0;
-        match verdict {
+        Weighing {
+            verdict: best.0,
+            full,
+            compromise,
+        }
+    }
+
+    /// Carries out the penholder's answer (from [`Self::weigh`]) and returns E for the text
+    /// as it stands afterwards.
+    fn answer<T: Tracer>(
+        &mut self,
+        i: usize,
+        d: usize,
+        ask: Ask,
+        before: Expectation,
+        weighing: Weighing,
+        s: &mut Scratch,
+        tracer: &mut T,
+    ) -> Expectation {
+        let model = self.model;
+        let Weighing {
+            verdict,
+            full,
+            compromise,
+        } = weighing;
+        let after = match verdict {
             Verdict::Accepted => {
-                self.texts[d].copy_from(&candidate);
+                self.texts[d].copy_from(&s.text);
                 if let Ask::Amendment(a) = ask {
                     self.incorporated[a as usize] = true;
                 }
+                full
             }
-            Verdict::Compromise(_) => self.texts[d].copy_from(&offer),
-            Verdict::Refused => {}
-        }
-        s.text = candidate;
-        s.compromise = offer;
+            Verdict::Compromise(_) => {
+                self.texts[d].copy_from(&s.compromise);
+                compromise.unwrap_or(before)
+            }
+            Verdict::Refused => before,
+        };
         let version = self.version[d] + 1;
         match (verdict, ask) {
             (Verdict::Refused, Ask::Amendment(a)) => {
@@ -218,6 +278,7 @@ impl Replication<'_> {
                 },
             );
         }
+        after
     }
 
     /// The penholder's view of `text` as draft `d`: exact P(adopt) from every member's
@@ -235,7 +296,7 @@ impl Replication<'_> {
                 m.temperature[i],
             );
         }
-        let (p_adopt, _) = procedure::adoption_odds(
+        let p_adopt = procedure::adoption_probability(
             &model.rules,
             model.drafts[d].procedural,
             &s.probs,
