@@ -12,6 +12,7 @@ use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Weighing {
     verdict: Verdict,
+    before: Expectation,
     full: Expectation,
     compromise: Option<Expectation>,
 }
@@ -113,7 +114,7 @@ impl Replication<'_> {
             };
             last_refusal =
                 (weighing.verdict == Verdict::Refused).then_some((ask, flexibility, weighing));
-            current = Some(self.answer(i, d, ask, before, weighing, &mut s, tracer));
+            current = Some(self.answer(i, d, ask, weighing, &mut s, tracer));
         }
         self.scratch = s;
         self.schedule_round(d);
@@ -217,6 +218,7 @@ impl Replication<'_> {
         }
         Weighing {
             verdict: best.0,
+            before,
             full,
             compromise,
         }
@@ -229,7 +231,6 @@ impl Replication<'_> {
         i: usize,
         d: usize,
         ask: Ask,
-        before: Expectation,
         weighing: Weighing,
         s: &mut Scratch,
         tracer: &mut T,
@@ -237,6 +238,7 @@ impl Replication<'_> {
         let model = self.model;
         let Weighing {
             verdict,
+            before,
             full,
             compromise,
         } = weighing;
