@@ -1,4 +1,4 @@
-//! The command line: `run`, `trace` and `check`.
+//! The command line: `run`, `trace`, `bench` and `check`.
 //!
 //! Exit codes: 0 success; 2 bad input (a scenario with problems, a bad argument, an
 //! unreadable file); 1 an internal fault (such as a failed write).
@@ -65,6 +65,20 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Measure replications/s and events/s on your own scenario (no criterion needed).
+    Bench {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// Replications to time.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
+        replications: u64,
+        /// Master seed [default: the scenario's montecarlo.seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads [default: all cores].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+    },
     /// Validate scenario files and print every problem.
     Check {
         /// Scenario files (TOML).
@@ -120,6 +134,12 @@ fn execute(cli: Cli) -> i32 {
             format,
             output,
         } => trace(&scenario, seed, replication, format, output),
+        Command::Bench {
+            scenario,
+            replications,
+            seed,
+            threads,
+        } => bench(&scenario, replications, seed, threads),
         Command::Check { scenarios } => check(&scenarios),
     };
     match result {
@@ -168,6 +188,50 @@ fn emit(output: Option<PathBuf>, contents: &str) -> Result<(), Failure> {
     }
 }
 
+fn thread_count(threads: Option<u64>) -> usize {
+    threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        |t| t as usize,
+    )
+}
+
+fn bench(
+    path: &str,
+    replications: u64,
+    seed: Option<u64>,
+    threads: Option<u64>,
+) -> Result<(), Failure> {
+    let model = load(path)?;
+    let config = RunConfig {
+        replications,
+        seed: seed.unwrap_or(model.montecarlo.seed),
+        threads: thread_count(threads),
+    };
+    let start = std::time::Instant::now();
+    let summary = montecarlo::run(&model, config).map_err(|e| {
+        eprintln!("error: {e}");
+        Failure(EXIT_INTERNAL)
+    })?;
+    let seconds = start.elapsed().as_secs_f64();
+    let events = summary.events.sum as f64;
+    let text = format!(
+        "{}
+{} replications on {} thread{} in {:.3} s
+replications/s: {:.0}
+events/s: {:.0} ({:.1} events per replication)
+",
+        model.name,
+        replications,
+        config.threads,
+        if config.threads == 1 { "" } else { "s" },
+        seconds,
+        replications as f64 / seconds,
+        events / seconds,
+        events / replications as f64
+    );
+    emit(None, &text)
+}
+
 fn run(
     path: &str,
     replications: Option<u64>,
@@ -177,14 +241,10 @@ fn run(
     output: Option<PathBuf>,
 ) -> Result<(), Failure> {
     let model = load(path)?;
-    let threads = threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        |t| t as usize,
-    );
     let config = RunConfig {
         replications: replications.unwrap_or(model.montecarlo.replications),
         seed: seed.unwrap_or(model.montecarlo.seed),
-        threads,
+        threads: thread_count(threads),
     };
     let summary = montecarlo::run(&model, config).map_err(|e| {
         eprintln!("error: {e}");

@@ -68,5 +68,6 @@ pub mod negotiation;
 pub mod outcome;
 pub mod procedure;
 pub mod scenario;
+pub mod synthetic;
 pub mod text;
 pub mod trace;

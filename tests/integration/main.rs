@@ -1,5 +1,6 @@
 //! Integration tests: one binary, with shared helpers in `support`.
 
+mod allocations;
 mod bad_input;
 mod determinism;
 mod docs;
