@@ -147,6 +147,27 @@ pub struct Provision {
     pub text: String,
     /// One entry per dimension; NaN where the provision does not speak.
     pub position: Vec<f64>,
+    /// The dimensions it speaks to and its positions there (the non-NaN entries of
+    /// `position`), so a text's position costs O(dimensions + entries), not O(dims × provisions).
+    pub entries: Vec<(u16, f64)>,
+}
+
+impl Provision {
+    /// A provision from its dense positions (NaN where silent).
+    pub fn new(id: String, text: String, position: Vec<f64>) -> Self {
+        let entries = position
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.is_nan())
+            .map(|(d, &x)| (d as u16, x))
+            .collect();
+        Provision {
+            id,
+            text,
+            position,
+            entries,
+        }
+    }
 }
 
 /// A draft resolution.

@@ -14,6 +14,9 @@ pub struct Text {
     present: Vec<bool>,
     shift: Vec<f64>,
     position: Vec<f64>,
+    /// Scratch for [`Text::recompute`]: per-dimension sums and counts.
+    sum: Vec<f64>,
+    count: Vec<u32>,
     draft: usize,
 }
 
@@ -24,6 +27,8 @@ impl Text {
             present: vec![false; model.provisions.len()],
             shift: vec![0.0; model.dim_count()],
             position: vec![0.0; model.dim_count()],
+            sum: vec![0.0; model.dim_count()],
+            count: vec![0; model.dim_count()],
             draft: 0,
         }
     }
@@ -46,6 +51,8 @@ impl Text {
         self.present.copy_from_slice(&other.present);
         self.shift.copy_from_slice(&other.shift);
         self.position.copy_from_slice(&other.position);
+        self.sum.copy_from_slice(&other.sum);
+        self.count.copy_from_slice(&other.count);
         self.draft = other.draft;
     }
 
@@ -86,32 +93,36 @@ impl Text {
     /// Rewords the text so that its position on `dim` becomes `target` (within range).
     pub fn reword(&mut self, model: &Model, dim: usize, target: f64) {
         self.shift[dim] += target - self.position[dim];
-        self.recompute(model);
+        self.finish_dimension(model, dim);
     }
 
-    /// Recomputes the cached position from provisions and shifts.
+    /// Recomputes the cached position from provisions and shifts, in
+    /// O(dimensions + provision entries).
     pub fn recompute(&mut self, model: &Model) {
-        let k = model.dim_count();
-        for d in 0..k {
-            let mut sum = 0.0;
-            let mut count = 0u32;
-            for &p in &model.drafts[self.draft].candidates {
-                if self.present[p as usize] {
-                    let x = model.provisions[p as usize].position[d];
-                    if !x.is_nan() {
-                        sum += x;
-                        count += 1;
-                    }
+        self.sum.fill(0.0);
+        self.count.fill(0);
+        for &p in &model.drafts[self.draft].candidates {
+            if self.present[p as usize] {
+                for &(d, x) in &model.provisions[p as usize].entries {
+                    self.sum[d as usize] += x;
+                    self.count[d as usize] += 1;
                 }
             }
-            let dim = &model.dims[d];
-            let base = if count > 0 {
-                sum / count as f64
-            } else {
-                dim.silent
-            };
-            self.position[d] = (base + self.shift[d]).clamp(dim.lo, dim.hi);
         }
+        for d in 0..model.dim_count() {
+            self.finish_dimension(model, d);
+        }
+    }
+
+    /// Position on `d` from the sums of the last [`Text::recompute`] and the shift.
+    fn finish_dimension(&mut self, model: &Model, d: usize) {
+        let dim = &model.dims[d];
+        let base = if self.count[d] > 0 {
+            self.sum[d] / self.count[d] as f64
+        } else {
+            dim.silent
+        };
+        self.position[d] = (base + self.shift[d]).clamp(dim.lo, dim.hi);
     }
 }
 

@@ -733,11 +733,11 @@ impl Checker {
                 }
                 let position = self.positions(&p.position, dims, "provision position");
                 own.push(provisions.len() as u32);
-                provisions.push(Provision {
-                    id: p.id.get_ref().clone(),
-                    text: p.text.clone(),
+                provisions.push(Provision::new(
+                    p.id.get_ref().clone(),
+                    p.text.clone(),
                     position,
-                });
+                ));
             }
             drafts.push(Draft {
                 id: d.id.get_ref().clone(),
@@ -915,11 +915,11 @@ impl Checker {
                     "amendment position",
                 );
                 let index = provisions.len() as u32;
-                provisions.push(Provision {
-                    id: a.id.get_ref().clone(),
-                    text: a.text.clone().unwrap_or_default(),
+                provisions.push(Provision::new(
+                    a.id.get_ref().clone(),
+                    a.text.clone().unwrap_or_default(),
                     position,
-                });
+                ));
                 drafts[d].candidates.push(index);
                 Some(index)
             };
