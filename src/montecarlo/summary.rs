@@ -3,11 +3,12 @@
 //! Everything here is an integer counter (moments are kept as integer sums of values and
 //! squares), so `merge` is exact, associative and commutative: summaries folded on any
 //! number of threads, in any chunking, or on several machines, merge to the same bits.
-//! Memory depends on the model and on the number of distinct tallies and abstention sets
-//! seen, never on the number of replications.
+//! Memory depends on the model and on the number of distinct tallies (at most n² per
+//! ballot) and draft abstention sets seen (at most 2ⁿ, and in practice a few thousand),
+//! never directly on the number of replications.
 
 use crate::memberset::MemberSet;
-use crate::model::Model;
+use crate::model::{Ballot, Model};
 use crate::outcome::{BallotStatus, Outcome};
 use std::collections::BTreeMap;
 
@@ -73,13 +74,17 @@ pub struct BallotSummary {
     pub yes_histogram: Vec<u64>,
     /// Replications by (yes, no, abstain) tally.
     pub tallies: BTreeMap<(u16, u16, u16), u64>,
-    /// Replications by exact set of abstainers (non-empty sets only).
+    /// Replications by exact set of abstainers (non-empty sets only; drafts only, the
+    /// ballots whose abstention blocs are reported).
     pub abstention_blocs: BTreeMap<MemberSet, u64>,
+    /// Whether this ballot keeps `abstention_blocs`.
+    tracks_blocs: bool,
 }
 
 impl BallotSummary {
-    fn new(members: usize) -> Self {
+    fn new(members: usize, tracks_blocs: bool) -> Self {
         BallotSummary {
+            tracks_blocs,
             status: [0; 7],
             vetoed_by: vec![0; members],
             votes: vec![[0; 3]; members],
@@ -167,8 +172,10 @@ impl Summary {
     pub fn new(model: &Model) -> Self {
         Summary {
             replications: 0,
-            ballots: (0..model.ballots.len())
-                .map(|_| BallotSummary::new(model.members.len()))
+            ballots: model
+                .ballots
+                .iter()
+                .map(|b| BallotSummary::new(model.members.len(), matches!(b, Ballot::Draft(_))))
                 .collect(),
             duration: Moments::default(),
             rounds: Moments::default(),
@@ -205,7 +212,7 @@ impl Summary {
                 .tallies
                 .entry((yes as u16, no as u16, abstain as u16))
                 .or_insert(0) += 1;
-            if !record.abstain.is_empty() {
+            if summary.tracks_blocs && !record.abstain.is_empty() {
                 *summary.abstention_blocs.entry(record.abstain).or_insert(0) += 1;
             }
         }
