@@ -2,16 +2,22 @@
 //!
 //! Work is cut into fixed chunks of replication indices; each chunk is folded on one
 //! thread by a reused [`Replication`]; chunk summaries merge exactly. Replication r always
-//! uses stream r of the seed, so the result is the same for any thread count.
+//! uses stream r of the seed, so the result is the same for any thread count and any split
+//! of the index range into shards. Chunks are taken in batches so that progress can be
+//! reported and per-replication rows streamed in index order with bounded memory.
 
 use super::summary::Summary;
 use crate::model::Model;
 use crate::negotiation::Replication;
+use crate::outcome::Outcome;
 use crate::trace::NoTrace;
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Replications per unit of parallel work.
 const CHUNK: u64 = 256;
+/// Chunks per batch: progress and streamed rows advance one batch at a time.
+const CHUNKS_PER_BATCH: u64 = 64;
 
 /// What to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +30,7 @@ pub struct RunConfig {
     pub threads: usize,
 }
 
-/// Why a run could not start.
+/// Why a run could not complete.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The thread pool could not be built.
@@ -35,40 +41,107 @@ pub enum RunError {
         /// What rayon said.
         reason: String,
     },
+    /// A per-replication row could not be written.
+    #[error("cannot write the replication log: {0}")]
+    Log(#[from] std::io::Error),
+}
+
+/// Receives the run's progress and, if it asks for them, rows rendered per replication.
+pub trait Observer: Sync {
+    /// Called after each batch with the number of replications it completed.
+    fn advanced(&mut self, _replications: u64) {}
+
+    /// Whether [`Observer::render`] should be called for every replication.
+    fn wants_rows(&self) -> bool {
+        false
+    }
+
+    /// Appends replication `index`'s row to `out` (called on worker threads).
+    fn render(&self, _index: u64, _outcome: &Outcome, _out: &mut String) {}
+
+    /// Receives the rows of one batch, in replication order.
+    fn rows(&mut self, _rows: &str) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An observer that wants nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quietly;
+
+impl Observer for Quietly {}
+
+/// A thread pool for `threads` workers.
+pub fn pool(threads: usize) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| RunError::ThreadPool {
+            threads,
+            reason: e.to_string(),
+        })
 }
 
 /// Runs `config.replications` replications of `model` and returns their summary.
 pub fn run(model: &Model, config: RunConfig) -> Result<Summary, RunError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads.max(1))
-        .build()
-        .map_err(|e| RunError::ThreadPool {
-            threads: config.threads,
-            reason: e.to_string(),
-        })?;
-    let chunks = config.replications.div_ceil(CHUNK);
-    let summary = pool.install(|| {
-        (0..chunks)
-            .into_par_iter()
-            .fold(
-                || (Replication::new(model), Summary::new(model)),
-                |(mut replication, mut summary), chunk| {
-                    let start = chunk * CHUNK;
-                    let end = (start + CHUNK).min(config.replications);
-                    for r in start..end {
-                        summary.record(replication.run(config.seed, r, &mut NoTrace));
-                    }
-                    (replication, summary)
-                },
-            )
-            .map(|(_, summary)| summary)
-            .reduce(
-                || Summary::new(model),
-                |mut a, b| {
-                    a.merge(&b);
-                    a
-                },
-            )
-    });
-    Ok(summary)
+    let pool = pool(config.threads)?;
+    run_range(
+        model,
+        config.seed,
+        0..config.replications,
+        &pool,
+        &mut Quietly,
+    )
+}
+
+/// Runs replications `range` of `model` under `seed` on `pool`, reporting to `observer`.
+pub fn run_range(
+    model: &Model,
+    seed: u64,
+    range: Range<u64>,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<Summary, RunError> {
+    let mut total = Summary::new(model);
+    let chunks = (range.end - range.start).div_ceil(CHUNK);
+    let mut chunk = 0;
+    while chunk < chunks {
+        let batch = chunk..(chunk + CHUNKS_PER_BATCH).min(chunks);
+        let rows = observer.wants_rows();
+        let shared: &dyn Observer = observer;
+        let results: Vec<(Summary, String)> = pool.install(|| {
+            batch
+                .clone()
+                .into_par_iter()
+                .map_init(
+                    || Replication::new(model),
+                    |replication, c| {
+                        let start = range.start + c * CHUNK;
+                        let end = (start + CHUNK).min(range.end);
+                        let mut summary = Summary::new(model);
+                        let mut text = String::new();
+                        for r in start..end {
+                            let outcome = replication.run(seed, r, &mut NoTrace);
+                            summary.record(outcome);
+                            if rows {
+                                shared.render(r, outcome, &mut text);
+                            }
+                        }
+                        (summary, text)
+                    },
+                )
+                .collect()
+        });
+        let mut done = 0;
+        for (summary, text) in &results {
+            done += summary.replications;
+            total.merge(summary);
+            if rows {
+                observer.rows(text)?;
+            }
+        }
+        observer.advanced(done);
+        chunk = batch.end;
+    }
+    Ok(total)
 }

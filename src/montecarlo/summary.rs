@@ -10,10 +10,33 @@
 use crate::memberset::MemberSet;
 use crate::model::{Ballot, Model};
 use crate::outcome::{BallotStatus, Outcome};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Maps serialised as lists of pairs, since JSON object keys must be strings.
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub fn serialize<K: Serialize + Ord, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(deserializer)?.into_iter().collect())
+    }
+}
+
 /// Exact running moments of a non-negative integer quantity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Moments {
     /// Observations.
     pub count: u64,
@@ -62,7 +85,7 @@ impl Moments {
 }
 
 /// Counters for one ballot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BallotSummary {
     /// Replications per [`BallotStatus`], in [`BallotStatus::ALL`] order.
     pub status: [u64; 7],
@@ -73,9 +96,11 @@ pub struct BallotSummary {
     /// Replications by number of affirmative votes (index = yes count).
     pub yes_histogram: Vec<u64>,
     /// Replications by (yes, no, abstain) tally.
+    #[serde(with = "pairs")]
     pub tallies: BTreeMap<(u16, u16, u16), u64>,
     /// Replications by exact set of abstainers (non-empty sets only; drafts only, the
     /// ballots whose abstention blocs are reported).
+    #[serde(with = "pairs")]
     pub abstention_blocs: BTreeMap<MemberSet, u64>,
     /// Whether this ballot keeps `abstention_blocs`.
     tracks_blocs: bool,
@@ -152,8 +177,8 @@ impl BallotSummary {
     }
 }
 
-/// Counters for a whole run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Counters for a whole run (serialisable, so shards on other machines can be merged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Replications folded in.
     pub replications: u64,

@@ -3,11 +3,14 @@
 
 pub mod diagnostics;
 pub mod limits;
+pub mod patch;
 pub mod raw;
 pub mod validate;
 
 use crate::model::Model;
 pub use diagnostics::{Problem, ScenarioError};
+pub use patch::PatchValue;
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -49,21 +52,66 @@ pub fn load(path: &str) -> Result<Model, LoadError> {
 
 /// Parses and compiles scenario `text`; `path` names it in diagnostics.
 pub fn compile(path: &str, text: &str) -> Result<Model, ScenarioError> {
+    compile_patched(path, text, &[])
+}
+
+/// Parses `text`, sets each `(dotted path, value)` of `patches` (a sweep cell), and
+/// compiles the result. A patched value keeps the span of the value it replaces, so its
+/// problems are shown where it stands in the file. The model's fingerprint is the file's.
+pub fn compile_patched(
+    path: &str,
+    text: &str,
+    patches: &[(String, PatchValue)],
+) -> Result<Model, ScenarioError> {
     let fail = |problems| ScenarioError {
         path: path.to_string(),
         source: Arc::new(text.to_string()),
         problems,
     };
-    let raw: raw::RawScenario = toml::from_str(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
+    let syntax = |e: toml::de::Error| {
         fail(vec![Problem::new(
-            span,
+            e.span().unwrap_or(0..0),
             e.message().trim().to_string(),
             "here",
         )])
-    })?;
-    let sha256 = sha256_hex(text.as_bytes());
-    validate::compile(&raw, sha256).map_err(fail)
+    };
+    let whole_file = || fail(vec![]);
+    // Phase 1: what each path holds, hence the literal to write there.
+    let mut literals = Vec::with_capacity(patches.len());
+    if !patches.is_empty() {
+        let root = toml::de::DeTable::parse(text).map_err(syntax)?;
+        for (p, value) in patches {
+            let slot = patch::slot(root.get_ref(), p).map_err(|m| {
+                let mut e = whole_file();
+                e.problems.push(Problem::new(0..0, m, "sweep path"));
+                e
+            })?;
+            let literal = patch::literal(*value, slot, p).map_err(|m| {
+                let mut e = whole_file();
+                e.problems.push(Problem::new(0..0, m, "sweep value"));
+                e
+            })?;
+            literals.push(format!("v = {literal}"));
+        }
+    }
+    // Phase 2: the patched document, deserialised with its spans.
+    let mut root = toml::de::DeTable::parse(text).map_err(syntax)?;
+    for ((p, _), literal) in patches.iter().zip(&literals) {
+        let value = patch::parse_literal(literal).map_err(|m| {
+            let mut e = whole_file();
+            e.problems.push(Problem::new(0..0, m, "sweep value"));
+            e
+        })?;
+        // A value that replaces one keeps that one's span; a new key has none in the file.
+        let value = toml::Spanned::new(0..0, value.into_inner());
+        patch::set(root.get_mut(), p, value).map_err(|m| {
+            let mut e = whole_file();
+            e.problems.push(Problem::new(0..0, m, "sweep path"));
+            e
+        })?;
+    }
+    let raw = raw::RawScenario::deserialize(toml::de::Deserializer::from(root)).map_err(syntax)?;
+    validate::compile(&raw, sha256_hex(text.as_bytes())).map_err(fail)
 }
 
 /// Lower-case hex SHA-256, the scenario fingerprint recorded in every output.

@@ -1,0 +1,228 @@
+//! Setting one value of a scenario by its dotted TOML path, for sweeps.
+//!
+//! A path names a value as the file nests it: `members.USA.stance.act_bonus`,
+//! `blocs.E5.cohesion`, `rules.quota`, `negotiation.vote_day`, `drafts.0.force_vote`
+//! (a number indexes an array of tables). Patching works on the parsed, spanned document,
+//! so a patched value keeps the span of the value it replaces and a problem with it is
+//! still shown at its place in the file.
+
+use std::fmt;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// A value a sweep can set: a number or a boolean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PatchValue {
+    /// An integer (quotas, counts).
+    Integer(i64),
+    /// A real number.
+    Float(f64),
+    /// A switch.
+    Bool(bool),
+}
+
+impl PatchValue {
+    /// Reads `true`, `false`, an integer or a finite real number.
+    pub fn parse(text: &str) -> Result<PatchValue, String> {
+        let t = text.trim();
+        match t {
+            "true" => return Ok(PatchValue::Bool(true)),
+            "false" => return Ok(PatchValue::Bool(false)),
+            _ => {}
+        }
+        if let Ok(i) = t.parse::<i64>() {
+            return Ok(PatchValue::Integer(i));
+        }
+        match t.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(PatchValue::Float(x)),
+            _ => Err(format!(
+                "`{t}` is not a number or a boolean (true or false)"
+            )),
+        }
+    }
+
+    /// The value as a number, if it is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            PatchValue::Integer(i) => Some(i as f64),
+            PatchValue::Float(x) => Some(x),
+            PatchValue::Bool(_) => None,
+        }
+    }
+
+    /// The TOML literal.
+    fn literal(&self, as_float: bool) -> String {
+        match *self {
+            PatchValue::Integer(i) if as_float => format!("{:?}", i as f64),
+            PatchValue::Integer(i) => i.to_string(),
+            PatchValue::Float(x) => format!("{x:?}"),
+            PatchValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for PatchValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PatchValue::Integer(i) => write!(f, "{i}"),
+            PatchValue::Float(x) => write!(f, "{x}"),
+            PatchValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// The kind of value a path holds in the file, for checking a sweep before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// An integer.
+    Integer,
+    /// A real number.
+    Float,
+    /// A boolean.
+    Bool,
+    /// Absent: the scenario uses the default (validation decides whether the key exists).
+    Absent,
+}
+
+/// Finds what `path` holds in `root`, or says why it cannot be swept.
+pub fn slot(root: &DeTable<'_>, path: &str) -> Result<Slot, String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "`{path}` is not a dotted path like members.USA.stance.act_bonus"
+        ));
+    }
+    slot_in_table(root, &segments, path)
+}
+
+fn slot_in_table(table: &DeTable<'_>, segments: &[&str], path: &str) -> Result<Slot, String> {
+    let (first, rest) = segments.split_first().ok_or("empty path")?;
+    match table.get(*first) {
+        None => Ok(Slot::Absent),
+        Some(v) => slot_in_value(v.get_ref(), rest, path),
+    }
+}
+
+fn slot_in_value(value: &DeValue<'_>, segments: &[&str], path: &str) -> Result<Slot, String> {
+    let Some((first, rest)) = segments.split_first() else {
+        return match value {
+            DeValue::Integer(_) => Ok(Slot::Integer),
+            DeValue::Float(_) => Ok(Slot::Float),
+            DeValue::Boolean(_) => Ok(Slot::Bool),
+            other => Err(format!(
+                "`{path}` holds {}, not a number or a boolean",
+                other.type_str()
+            )),
+        };
+    };
+    match value {
+        DeValue::Table(t) => slot_in_table(t, segments, path),
+        DeValue::Array(items) => {
+            let index = array_index(first, path)?;
+            let item = items.get(index).ok_or_else(|| past_end(path, index, items.len()))?;
+            slot_in_value(item.get_ref(), rest, path)
+        }
+        other => Err(format!("`{path}` goes through {}", other.type_str())),
+    }
+}
+
+fn array_index(segment: &str, path: &str) -> Result<usize, String> {
+    segment
+        .parse()
+        .map_err(|_| format!("`{path}`: `{segment}` should be an index into an array"))
+}
+
+fn past_end(path: &str, index: usize, len: usize) -> String {
+    format!("`{path}`: index {index} is past the end of the array ({len} items)")
+}
+
+/// Sets `path` to `new_value` in `root`, keeping the span of the value it replaces (a new
+/// key takes `new_value`'s span).
+pub fn set<'i>(root: &mut DeTable<'i>, path: &str, new_value: Spanned<DeValue<'i>>) -> Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    set_in(root, &segments, new_value, path)
+}
+
+fn set_in<'i>(
+    table: &mut DeTable<'i>,
+    segments: &[&str],
+    new_value: Spanned<DeValue<'i>>,
+    path: &str,
+) -> Result<(), String> {
+    let (first, rest) = segments.split_first().ok_or("empty path")?;
+    if rest.is_empty() {
+        match table.get_mut(*first) {
+            Some(existing) => {
+                let span = existing.span();
+                *existing = Spanned::new(span, new_value.into_inner());
+            }
+            None => {
+                let key = Spanned::new(new_value.span(), std::borrow::Cow::Owned(first.to_string()));
+                table.insert(key, new_value);
+            }
+        }
+        return Ok(());
+    }
+    if table.get(*first).is_none() {
+        let key = Spanned::new(0..0, std::borrow::Cow::Owned(first.to_string()));
+        table.insert(key, Spanned::new(0..0, DeValue::Table(DeTable::new())));
+    }
+    let child = table.get_mut(*first).expect("just inserted");
+    set_value(child, rest, new_value, path)
+}
+
+fn set_value<'i>(
+    value: &mut Spanned<DeValue<'i>>,
+    segments: &[&str],
+    new_value: Spanned<DeValue<'i>>,
+    path: &str,
+) -> Result<(), String> {
+    match value.get_mut() {
+        DeValue::Table(t) => set_in(t, segments, new_value, path),
+        DeValue::Array(items) => {
+            let (seg, rest) = segments.split_first().ok_or("path ends at an array")?;
+            let index = array_index(seg, path)?;
+            let len = items.len();
+            let item = items
+                .get_mut(index)
+                .ok_or_else(|| past_end(path, index, len))?;
+            if rest.is_empty() {
+                let span = item.span();
+                *item = Spanned::new(span, new_value.into_inner());
+                Ok(())
+            } else {
+                set_value(item, rest, new_value, path)
+            }
+        }
+        other => Err(format!("`{path}` goes through {}", other.type_str())),
+    }
+}
+
+/// The literal text of `value` as it should be written where `slot` is: an integer
+/// stays an integer where the file has a real number, and vice versa if it is whole.
+pub fn literal(value: PatchValue, slot: Slot, path: &str) -> Result<String, String> {
+    match (slot, value) {
+        (Slot::Bool, PatchValue::Bool(_)) | (Slot::Absent, _) => Ok(value.literal(false)),
+        (Slot::Bool, _) => Err(format!("`{path}` is a boolean; {value} is not")),
+        (_, PatchValue::Bool(_)) => Err(format!("`{path}` is a number; {value} is not")),
+        (Slot::Float, _) => Ok(value.literal(true)),
+        (Slot::Integer, PatchValue::Integer(_)) => Ok(value.literal(false)),
+        (Slot::Integer, PatchValue::Float(x)) if x.fract() == 0.0 && x.abs() < 9e15 => {
+            Ok((x as i64).to_string())
+        }
+        (Slot::Integer, PatchValue::Float(_)) => {
+            Err(format!("`{path}` is a whole number; {value} is not"))
+        }
+    }
+}
+
+/// Parses the single value of `v = LITERAL`.
+pub fn parse_literal(text: &str) -> Result<Spanned<DeValue<'_>>, String> {
+    let table = DeTable::parse(text).map_err(|e| e.to_string())?;
+    table
+        .into_inner()
+        .into_iter()
+        .next()
+        .map(|(_, v)| v)
+        .ok_or_else(|| "no value".to_string())
+}
