@@ -1,14 +1,17 @@
-//! The command line: `run`, `trace`, `bench` and `check`.
+//! The command line: `run`, `sweep`, `merge`, `trace`, `bench` and `check`.
 //!
 //! Exit codes: 0 success; 2 bad input (a scenario with problems, a bad argument, an
 //! unreadable file); 1 an internal fault (such as a failed write).
 
 use crate::export::{self, report, table, trace as trace_export};
 use crate::model::Model;
+use crate::montecarlo::shard::{ScenarioSource, Shard};
 use crate::montecarlo::{self, RunConfig};
 use crate::negotiation::Replication;
 use crate::scenario::{self, limits, LoadError};
+use crate::sweep;
 use crate::trace::TraceLog;
+use crate::workflow::{self, JobError};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -47,6 +50,60 @@ enum Command {
         /// Write to this file (atomically) instead of standard output.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Also write one CSV row per replication to this file.
+        #[arg(long, value_name = "FILE.csv")]
+        replication_log: Option<PathBuf>,
+        #[command(flatten)]
+        sharding: Sharding,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run a parameter sweep: a grid of scenario values, on common random numbers.
+    Sweep {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// A swept value: PATH=V1,V2,... or PATH=LO..HI:STEPS (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUES")]
+        sets: Vec<String>,
+        /// Replications per cell [default: the scenario's montecarlo.replications].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
+        replications: Option<u64>,
+        /// Master seed [default: the scenario's montecarlo.seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads [default: all cores]. The result does not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also draw plot.svg (against one or two swept parameters).
+        #[arg(long)]
+        plot: bool,
+        /// Keep the cells an interrupted sweep with the same arguments finished.
+        #[arg(long)]
+        resume: bool,
+        #[command(flatten)]
+        sharding: Sharding,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge the partial results of shards into the result of the whole run.
+    Merge {
+        /// Partial result files written by `run --shard` or `sweep --shard`.
+        #[arg(required = true)]
+        parts: Vec<String>,
+        /// Output file (a run) or directory (a sweep).
+        #[arg(long)]
+        out: PathBuf,
+        /// Output format for a run.
+        #[arg(long, value_enum, default_value_t = RunFormat::Json)]
+        format: RunFormat,
+        /// Also draw plot.svg (a sweep).
+        #[arg(long)]
+        plot: bool,
     },
     /// Print the event log of one replication (exactly replication R of `run`).
     Trace {
@@ -85,6 +142,32 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<String>,
     },
+}
+
+/// Which share of the replications to compute.
+#[derive(Debug, clap::Args)]
+struct Sharding {
+    /// Compute shard I of N (I from 0 to N-1) and write a partial result for `merge`.
+    /// Without it, a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT) or a
+    /// Kubernetes indexed job (JOB_COMPLETION_INDEX with --shards) sets it.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Number of shards when the scheduler gives only the index (Kubernetes).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    shards: Option<u64>,
+}
+
+impl Sharding {
+    fn resolve(&self) -> Result<Option<Shard>, Failure> {
+        let shard = match &self.shard {
+            Some(text) => Shard::parse(text).map(Some),
+            None => Shard::from_env(|k| std::env::var(k).ok(), self.shards),
+        };
+        shard.map_err(|m| {
+            eprintln!("error: {m}");
+            Failure(EXIT_BAD_INPUT)
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,7 +209,53 @@ fn execute(cli: Cli) -> i32 {
             threads,
             format,
             output,
-        } => run(&scenario, replications, seed, threads, format, output),
+            replication_log,
+            sharding,
+            quiet,
+        } => sharding.resolve().and_then(|shard| {
+            run(RunArgs {
+                path: &scenario,
+                replications,
+                seed,
+                threads,
+                format,
+                output,
+                replication_log,
+                shard,
+                quiet,
+            })
+        }),
+        Command::Sweep {
+            scenario,
+            sets,
+            replications,
+            seed,
+            threads,
+            out,
+            plot,
+            resume,
+            sharding,
+            quiet,
+        } => sharding.resolve().and_then(|shard| {
+            sweep(SweepArgs {
+                path: &scenario,
+                sets: &sets,
+                replications,
+                seed,
+                threads,
+                out,
+                plot,
+                resume,
+                shard,
+                quiet,
+            })
+        }),
+        Command::Merge {
+            parts,
+            out,
+            format,
+            plot,
+        } => merge(&parts, &out, format, plot),
         Command::Trace {
             scenario,
             seed,
@@ -232,37 +361,218 @@ events/s: {:.0} ({:.1} events per replication)
     emit(None, &text)
 }
 
-fn run(
-    path: &str,
+struct RunArgs<'a> {
+    path: &'a str,
     replications: Option<u64>,
     seed: Option<u64>,
     threads: Option<u64>,
     format: RunFormat,
     output: Option<PathBuf>,
-) -> Result<(), Failure> {
-    let model = load(path)?;
-    let config = RunConfig {
-        replications: replications.unwrap_or(model.montecarlo.replications),
-        seed: seed.unwrap_or(model.montecarlo.seed),
-        threads: thread_count(threads),
-    };
-    let summary = montecarlo::run(&model, config).map_err(|e| {
-        eprintln!("error: {e}");
-        Failure(EXIT_INTERNAL)
-    })?;
-    let report = report::build(&model, &summary, config.seed);
-    let text = match format {
-        RunFormat::Table => table::render(&report),
+    replication_log: Option<PathBuf>,
+    shard: Option<Shard>,
+    quiet: bool,
+}
+
+fn job_failed(e: JobError) -> Failure {
+    eprintln!("error: {e}");
+    match e {
+        JobError::Refused(_) => Failure(EXIT_BAD_INPUT),
+        _ => Failure(EXIT_INTERNAL),
+    }
+}
+
+fn render_report(report: &report::Report, format: RunFormat) -> Result<String, Failure> {
+    Ok(match format {
+        RunFormat::Table => table::render(report),
         RunFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&report).map_err(|e| {
+            let mut json = serde_json::to_string_pretty(report).map_err(|e| {
                 eprintln!("error: cannot serialise the report: {e}");
                 Failure(EXIT_INTERNAL)
             })?;
             json.push('\n');
             json
         }
+    })
+}
+
+fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read {path}: {e}");
+        Failure(EXIT_BAD_INPUT)
+    })?;
+    Ok(ScenarioSource {
+        path: path.to_string(),
+        name: model.name.clone(),
+        sha256: model.sha256.clone(),
+        text,
+    })
+}
+
+fn run(args: RunArgs<'_>) -> Result<(), Failure> {
+    let model = load(args.path)?;
+    let replications = args.replications.unwrap_or(model.montecarlo.replications);
+    let seed = args.seed.unwrap_or(model.montecarlo.seed);
+    let threads = thread_count(args.threads);
+    let range = args
+        .shard
+        .map_or(0..replications, |s| s.range(replications));
+    let summary = workflow::run_replications(
+        &model,
+        seed,
+        range,
+        threads,
+        args.replication_log.as_deref(),
+        args.quiet,
+    )
+    .map_err(job_failed)?;
+    if let Some(shard) = args.shard {
+        let source = source_of(args.path, &model)?;
+        let part = workflow::partial(
+            "run",
+            source,
+            seed,
+            replications,
+            Vec::new(),
+            shard,
+            vec![summary],
+        );
+        let text = serde_json::to_string(&part).map_err(|e| {
+            eprintln!("error: {e}");
+            Failure(EXIT_INTERNAL)
+        })?;
+        return emit(args.output, &text);
+    }
+    let report = report::build(&model, &summary, seed);
+    emit(args.output, &render_report(&report, args.format)?)
+}
+
+struct SweepArgs<'a> {
+    path: &'a str,
+    sets: &'a [String],
+    replications: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<u64>,
+    out: PathBuf,
+    plot: bool,
+    resume: bool,
+    shard: Option<Shard>,
+    quiet: bool,
+}
+
+fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
+    let model = load(args.path)?;
+    let text = std::fs::read_to_string(args.path).map_err(|e| {
+        eprintln!("error: cannot read {}: {e}", args.path);
+        Failure(EXIT_BAD_INPUT)
+    })?;
+    let raw = scenario::parse_raw(args.path, &text).map_err(|e| {
+        report_load_error(&LoadError::Invalid(e));
+        Failure(EXIT_BAD_INPUT)
+    })?;
+    let mut axes = sweep::grid::axes_from_file(args.path, &text, &raw.sweep).map_err(|e| {
+        report_load_error(&LoadError::Invalid(e));
+        Failure(EXIT_BAD_INPUT)
+    })?;
+    for set in args.sets {
+        let axis = sweep::parse_set(set).map_err(|m| {
+            eprintln!("error: {m}");
+            Failure(EXIT_BAD_INPUT)
+        })?;
+        // A --set replaces a [[sweep]] of the same path.
+        axes.retain(|a| a.path != axis.path);
+        axes.push(axis);
+    }
+    let cells = sweep::plan(args.path, &text, &axes).map_err(|e| {
+        match e {
+            sweep::PlanError::Grid(m) => eprintln!("error: {m}"),
+            sweep::PlanError::Cells(bad) => {
+                let color = std::io::stderr().is_terminal();
+                for (cell, error) in &bad {
+                    eprintln!("error: sweep cell {cell} is not a valid scenario:");
+                    eprint!("{}", error.render(color));
+                }
+                eprintln!(
+                    "error: {} of the sweep's cells are invalid; nothing was run",
+                    bad.len()
+                );
+            }
+        }
+        Failure(EXIT_BAD_INPUT)
+    })?;
+    if args.plot && axes.len() > 2 {
+        eprintln!(
+            "error: --plot draws against one or two swept parameters; this sweep has {}",
+            axes.len()
+        );
+        return Err(Failure(EXIT_BAD_INPUT));
+    }
+    let replications = args.replications.unwrap_or(model.montecarlo.replications);
+    let seed = args.seed.unwrap_or(model.montecarlo.seed);
+    let threads = thread_count(args.threads);
+    if let Some(shard) = args.shard {
+        if args.resume {
+            eprintln!(
+                "error: --resume keeps the cells of a whole sweep; rerun a failed shard instead"
+            );
+            return Err(Failure(EXIT_BAD_INPUT));
+        }
+        let range = shard.range(replications);
+        let mut summaries = Vec::with_capacity(cells.len());
+        for cell in &cells {
+            let s = workflow::run_replications(
+                &cell.model,
+                seed,
+                range.clone(),
+                threads,
+                None,
+                args.quiet,
+            )
+            .map_err(job_failed)?;
+            summaries.push(s);
+        }
+        let source = source_of(args.path, &model)?;
+        let part = workflow::partial("sweep", source, seed, replications, axes, shard, summaries);
+        std::fs::create_dir_all(&args.out).map_err(|e| {
+            eprintln!("error: cannot create {}: {e}", args.out.display());
+            Failure(EXIT_INTERNAL)
+        })?;
+        let file = args
+            .out
+            .join(format!("part-{}-of-{}.json", shard.index, shard.count));
+        return workflow::write_partial(&file, &part).map_err(job_failed);
+    }
+    let job = workflow::SweepJob {
+        scenario_path: args.path,
+        axes: &axes,
+        cells: &cells,
+        out: &args.out,
+        seed,
+        replications,
+        threads,
+        resume: args.resume,
+        plot: args.plot,
+        argv: std::env::args().collect(),
+        quiet: args.quiet,
     };
-    emit(output, &text)
+    workflow::run_sweep(&job).map_err(job_failed)
+}
+
+fn merge(
+    parts: &[String],
+    out: &std::path::Path,
+    format: RunFormat,
+    plot: bool,
+) -> Result<(), Failure> {
+    let merged = workflow::read_and_merge(parts).map_err(job_failed)?;
+    if merged.kind == "sweep" {
+        return workflow::write_merged_sweep(out, &merged, parts, plot).map_err(job_failed);
+    }
+    let model = scenario::compile(&merged.scenario.path, &merged.scenario.text).map_err(|e| {
+        eprint!("{}", e.render(false));
+        Failure(EXIT_BAD_INPUT)
+    })?;
+    let report = report::build(&model, &merged.cells[0], merged.seed);
+    emit(Some(out.to_path_buf()), &render_report(&report, format)?)
 }
 
 fn trace(

@@ -14,7 +14,17 @@ const WORDS: usize = MAX_MEMBERS / 64;
 /// A set of member indices (`0..MAX_MEMBERS`), ordered so it can key a `BTreeMap`
 /// deterministically.
 #[derive(
-    Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, serde::Serialize, serde::Deserialize,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 pub struct MemberSet([u64; WORDS]);
 

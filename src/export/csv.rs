@@ -32,6 +32,9 @@ where
 mod tests {
     #[test]
     fn quotes_only_when_needed() {
-        assert_eq!(super::line(["a", "b,c", "say \"hi\""]), "a,\"b,c\",\"say \"\"hi\"\"\"\n");
+        assert_eq!(
+            super::line(["a", "b,c", "say \"hi\""]),
+            "a,\"b,c\",\"say \"\"hi\"\"\"\n"
+        );
     }
 }

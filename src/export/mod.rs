@@ -2,8 +2,9 @@
 //! atomic file writer they all go through.
 
 pub mod csv;
-pub mod report;
+pub mod plot;
 pub mod replication_log;
+pub mod report;
 pub mod table;
 pub mod trace;
 

@@ -1,6 +1,7 @@
 //! Monte Carlo: many replications folded into a [`Summary`] that merges exactly.
 
 pub mod runner;
+pub mod shard;
 pub mod summary;
 
 pub use runner::{run, RunConfig, RunError};

@@ -114,6 +114,20 @@ pub fn compile_patched(
     validate::compile(&raw, sha256_hex(text.as_bytes())).map_err(fail)
 }
 
+/// Parses `text` into the raw scenario without compiling it (the sweep reads its
+/// `[[sweep]]` tables from here).
+pub fn parse_raw(path: &str, text: &str) -> Result<raw::RawScenario, ScenarioError> {
+    toml::from_str(text).map_err(|e: toml::de::Error| ScenarioError {
+        path: path.to_string(),
+        source: Arc::new(text.to_string()),
+        problems: vec![Problem::new(
+            e.span().unwrap_or(0..0),
+            e.message().trim().to_string(),
+            "here",
+        )],
+    })
+}
+
 /// Lower-case hex SHA-256, the scenario fingerprint recorded in every output.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

@@ -119,7 +119,9 @@ fn slot_in_value(value: &DeValue<'_>, segments: &[&str], path: &str) -> Result<S
         DeValue::Table(t) => slot_in_table(t, segments, path),
         DeValue::Array(items) => {
             let index = array_index(first, path)?;
-            let item = items.get(index).ok_or_else(|| past_end(path, index, items.len()))?;
+            let item = items
+                .get(index)
+                .ok_or_else(|| past_end(path, index, items.len()))?;
             slot_in_value(item.get_ref(), rest, path)
         }
         other => Err(format!("`{path}` goes through {}", other.type_str())),
@@ -138,7 +140,11 @@ fn past_end(path: &str, index: usize, len: usize) -> String {
 
 /// Sets `path` to `new_value` in `root`, keeping the span of the value it replaces (a new
 /// key takes `new_value`'s span).
-pub fn set<'i>(root: &mut DeTable<'i>, path: &str, new_value: Spanned<DeValue<'i>>) -> Result<(), String> {
+pub fn set<'i>(
+    root: &mut DeTable<'i>,
+    path: &str,
+    new_value: Spanned<DeValue<'i>>,
+) -> Result<(), String> {
     let segments: Vec<&str> = path.split('.').collect();
     set_in(root, &segments, new_value, path)
 }
@@ -157,7 +163,8 @@ fn set_in<'i>(
                 *existing = Spanned::new(span, new_value.into_inner());
             }
             None => {
-                let key = Spanned::new(new_value.span(), std::borrow::Cow::Owned(first.to_string()));
+                let key =
+                    Spanned::new(new_value.span(), std::borrow::Cow::Owned(first.to_string()));
                 table.insert(key, new_value);
             }
         }
@@ -225,4 +232,41 @@ pub fn parse_literal(text: &str) -> Result<Spanned<DeValue<'_>>, String> {
         .next()
         .map(|(_, v)| v)
         .ok_or_else(|| "no value".to_string())
+}
+
+impl serde::Serialize for PatchValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            PatchValue::Integer(i) => serializer.serialize_i64(i),
+            PatchValue::Float(x) => serializer.serialize_f64(x),
+            PatchValue::Bool(b) => serializer.serialize_bool(b),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PatchValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = PatchValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a boolean")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<PatchValue, E> {
+                Ok(PatchValue::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<PatchValue, E> {
+                Ok(PatchValue::Integer(i))
+            }
+            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<PatchValue, E> {
+                i64::try_from(u)
+                    .map(PatchValue::Integer)
+                    .map_err(|_| E::custom("integer too large"))
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<PatchValue, E> {
+                Ok(PatchValue::Float(x))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }

@@ -38,6 +38,19 @@ pub struct RawScenario {
     pub negotiation: RawNegotiation,
     #[serde(default)]
     pub montecarlo: RawMonteCarlo,
+    #[serde(default)]
+    pub sweep: Vec<RawSweep>,
+}
+
+/// `[[sweep]]`: one axis of a parameter sweep declared in the file (used by `sweep`;
+/// ignored by `run`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub path: Spanned<String>,
+    pub values: Option<Spanned<Vec<toml::Value>>>,
+    pub range: Option<Spanned<[f64; 2]>>,
+    pub steps: Option<Spanned<i64>>,
 }
 
 /// `[scenario]`: what the file is about.

@@ -1,0 +1,283 @@
+//! Shards: a share of the replications computed on one machine, written as a partial
+//! result, and merged exactly with the others.
+//!
+//! Shard I of N covers replication indices `⌊R·I/N⌋ .. ⌊R·(I+1)/N⌋`. A partial file
+//! carries the scenario text itself, so `merge` needs nothing else, and the raw integer
+//! counters, so the merge is exact: merged shards equal the unsharded run bit for bit.
+
+use super::summary::Summary;
+use crate::sweep::Axis;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// The format tag of partial files.
+pub const PARTIAL_FORMAT: &str = "councilsim-partial/1";
+
+/// Which share of the replications this process computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// From 0 to count − 1.
+    pub index: u64,
+    /// Number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N` (I from 0 to N − 1).
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let (i, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("--shard {text}: expected I/N, e.g. 0/4"))?;
+        let index: u64 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard {text}: `{i}` is not a whole number"))?;
+        let count: u64 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("--shard {text}: `{n}` is not a whole number"))?;
+        Shard::new(index, count).map_err(|m| format!("--shard {text}: {m}"))
+    }
+
+    fn new(index: u64, count: u64) -> Result<Shard, String> {
+        if count == 0 || index >= count {
+            return Err(format!(
+                "shard index {index} is not in 0..{count} (shards are numbered from 0 to N - 1)"
+            ));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The shard a cluster scheduler assigned, if any: a Slurm job array
+    /// (`SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT`, offset by `SLURM_ARRAY_TASK_MIN`)
+    /// or a Kubernetes indexed job (`JOB_COMPLETION_INDEX` with `shards` given).
+    pub fn from_env(
+        var: impl Fn(&str) -> Option<String>,
+        shards: Option<u64>,
+    ) -> Result<Option<Shard>, String> {
+        let number = |name: &str| -> Result<Option<u64>, String> {
+            match var(name) {
+                None => Ok(None),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| format!("{name}={v} is not a whole number")),
+            }
+        };
+        if let Some(task) = number("SLURM_ARRAY_TASK_ID")? {
+            let count = match number("SLURM_ARRAY_TASK_COUNT")? {
+                Some(c) => c,
+                None => shards.ok_or(
+                    "SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT; give --shards N",
+                )?,
+            };
+            let min = number("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            let index = task
+                .checked_sub(min)
+                .ok_or("SLURM_ARRAY_TASK_ID is below SLURM_ARRAY_TASK_MIN")?;
+            return Shard::new(index, count).map(Some);
+        }
+        if let Some(index) = number("JOB_COMPLETION_INDEX")? {
+            let count = shards.ok_or(
+                "JOB_COMPLETION_INDEX is set (Kubernetes indexed job): give --shards N, the job's completions",
+            )?;
+            return Shard::new(index, count).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// The replication indices of this shard out of `replications`.
+    pub fn range(&self, replications: u64) -> Range<u64> {
+        let at = |i: u64| (replications as u128 * i as u128 / self.count as u128) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+}
+
+/// The scenario a partial result was computed from, carried in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioSource {
+    /// The path as given when the shard ran (for messages).
+    pub path: String,
+    /// `[scenario] name`.
+    pub name: String,
+    /// SHA-256 of `text`.
+    pub sha256: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// A shard's result: raw counters for each cell over its replication range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partial {
+    /// [`PARTIAL_FORMAT`].
+    pub format: String,
+    /// councilsim version.
+    pub version: String,
+    /// "run" or "sweep".
+    pub kind: String,
+    /// The scenario.
+    pub scenario: ScenarioSource,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications of the whole run (all shards).
+    pub replications: u64,
+    /// The sweep grid (empty for a run).
+    pub grid: Vec<Axis>,
+    /// Which shard this is.
+    pub shard: Shard,
+    /// The replication indices covered, `[start, end)`.
+    pub range: [u64; 2],
+    /// One summary per cell (one for a run), in grid order.
+    pub cells: Vec<Summary>,
+}
+
+/// Merges partial results (with the files they came from, for messages). Every part must
+/// come from the same scenario, version, seed, grid and replication count, and every
+/// replication index must be covered exactly once.
+pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
+    let Some((first_file, first)) = parts.first().cloned() else {
+        return Err("no partial results to merge".into());
+    };
+    for (file, p) in &parts {
+        if p.format != PARTIAL_FORMAT {
+            return Err(format!(
+                "{file} is not a councilsim partial result ({})",
+                p.format
+            ));
+        }
+        let differs = |what: &str, a: String, b: String| {
+            Err(format!(
+                "{file} and {first_file} come from different runs: {what} {a} vs {b}"
+            ))
+        };
+        if p.version != first.version {
+            return differs("version", p.version.clone(), first.version.clone());
+        }
+        if p.kind != first.kind {
+            return differs("kind", p.kind.clone(), first.kind.clone());
+        }
+        if p.scenario.sha256 != first.scenario.sha256 {
+            return differs(
+                "scenario sha256",
+                p.scenario.sha256.clone(),
+                first.scenario.sha256.clone(),
+            );
+        }
+        if p.seed != first.seed {
+            return differs("seed", p.seed.to_string(), first.seed.to_string());
+        }
+        if p.replications != first.replications {
+            return differs(
+                "replications",
+                p.replications.to_string(),
+                first.replications.to_string(),
+            );
+        }
+        if p.grid != first.grid {
+            return differs(
+                "sweep grid",
+                format!("{:?}", p.grid),
+                format!("{:?}", first.grid),
+            );
+        }
+        if p.cells.len() != first.cells.len() {
+            return differs(
+                "cell count",
+                p.cells.len().to_string(),
+                first.cells.len().to_string(),
+            );
+        }
+    }
+    parts.sort_by_key(|(_, p)| (p.range[0], p.range[1]));
+    let name = |p: &Partial| format!("shard {}/{}", p.shard.index, p.shard.count);
+    let mut covered = 0u64;
+    let mut previous: Option<&(String, Partial)> = None;
+    for part in &parts {
+        let (file, p) = part;
+        let [start, end] = p.range;
+        if start > covered {
+            return Err(format!(
+                "replications {covered}..{start} are missing: no part covers them (is a shard before {} in {file} missing?)",
+                name(p)
+            ));
+        }
+        if start < covered {
+            let (other_file, other) = previous.expect("an earlier part covered them");
+            return Err(format!(
+                "replications {start}..{} are covered twice: {} in {file} and {} in {other_file}",
+                covered.min(end),
+                name(p),
+                name(other)
+            ));
+        }
+        covered = end;
+        previous = Some(part);
+    }
+    if covered != first.replications {
+        return Err(format!(
+            "replications {covered}..{} are missing: no part covers them (is the last shard missing?)",
+            first.replications
+        ));
+    }
+    let mut merged = first;
+    merged.range = [0, merged.replications];
+    merged.shard = Shard { index: 0, count: 1 };
+    for (cell, summary) in merged.cells.iter_mut().enumerate() {
+        let mut total = parts[0].1.cells[cell].clone();
+        for (_, p) in &parts[1..] {
+            total.merge(&p.cells[cell]);
+        }
+        *summary = total;
+    }
+    Ok(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_tile_the_replications() {
+        for (r, n) in [(10u64, 3u64), (7, 7), (5, 8), (1_000_003, 4)] {
+            let mut next = 0;
+            for i in 0..n {
+                let range = Shard { index: i, count: n }.range(r);
+                assert_eq!(range.start, next);
+                next = range.end;
+            }
+            assert_eq!(next, r);
+        }
+    }
+
+    #[test]
+    fn shard_arguments_and_environments_parse() {
+        assert_eq!(Shard::parse("2/4"), Ok(Shard { index: 2, count: 4 }));
+        assert!(Shard::parse("4/4").unwrap_err().contains("not in 0..4"));
+        assert!(Shard::parse("x/4").is_err() && Shard::parse("3").is_err());
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let slurm = env(&[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+        ]);
+        assert_eq!(
+            Shard::from_env(slurm, None),
+            Ok(Some(Shard { index: 2, count: 4 }))
+        );
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "1")]);
+        assert_eq!(
+            Shard::from_env(k8s, Some(3)),
+            Ok(Some(Shard { index: 1, count: 3 }))
+        );
+        assert!(Shard::from_env(k8s, None).unwrap_err().contains("--shards"));
+        assert_eq!(Shard::from_env(env(&[]), None), Ok(None));
+    }
+}
