@@ -17,7 +17,7 @@ const LINE_EVERY: Duration = Duration::from_secs(10);
 enum Display {
     Quiet,
     Bar(Option<ProgressBar>),
-    Lines(Instant),
+    Lines(Instant, bool),
 }
 
 /// Tracks replications and cells done out of a known total.
@@ -38,7 +38,7 @@ impl Progress {
         } else if std::io::stderr().is_terminal() {
             Display::Bar(None)
         } else {
-            Display::Lines(Instant::now())
+            Display::Lines(Instant::now(), false)
         };
         Progress {
             display,
@@ -96,9 +96,11 @@ impl Progress {
                 bar.set_position(self.done);
                 bar.set_message(message);
             }
-            Display::Lines(last) => {
-                if last.elapsed() >= LINE_EVERY || self.done >= self.total {
+            Display::Lines(last, finished) => {
+                let complete = self.done >= self.total;
+                if (last.elapsed() >= LINE_EVERY && !complete) || (complete && !*finished) {
                     *last = Instant::now();
+                    *finished = complete;
                     let rate = self.done as f64 / elapsed.as_secs_f64();
                     let left = (self.total.saturating_sub(self.done)) as f64 / rate.max(1e-9);
                     eprintln!(

@@ -189,6 +189,28 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
             );
         }
     }
+    // Shards of one split: name the missing or doubled ones.
+    let count = first.shard.count;
+    if parts.iter().all(|(_, p)| p.shard.count == count) {
+        for (i, (file, p)) in parts.iter().enumerate() {
+            if let Some((other, _)) = parts[..i].iter().find(|(_, q)| q.shard == p.shard) {
+                return Err(format!(
+                    "shard {}/{count} is given twice: {other} and {file}",
+                    p.shard.index
+                ));
+            }
+        }
+        let missing: Vec<String> = (0..count)
+            .filter(|i| !parts.iter().any(|(_, p)| p.shard.index == *i))
+            .map(|i| {
+                let r = Shard { index: i, count }.range(first.replications);
+                format!("shard {i}/{count} (replications {}..{})", r.start, r.end)
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!("missing {}", missing.join(", ")));
+        }
+    }
     parts.sort_by_key(|(_, p)| (p.range[0], p.range[1]));
     let name = |p: &Partial| format!("shard {}/{}", p.shard.index, p.shard.count);
     let mut covered = 0u64;

@@ -111,7 +111,7 @@ fn slot_in_value(value: &DeValue<'_>, segments: &[&str], path: &str) -> Result<S
             DeValue::Boolean(_) => Ok(Slot::Bool),
             other => Err(format!(
                 "`{path}` holds {}, not a number or a boolean",
-                other.type_str()
+                a_type(other)
             )),
         };
     };
@@ -124,8 +124,19 @@ fn slot_in_value(value: &DeValue<'_>, segments: &[&str], path: &str) -> Result<S
                 .ok_or_else(|| past_end(path, index, items.len()))?;
             slot_in_value(item.get_ref(), rest, path)
         }
-        other => Err(format!("`{path}` goes through {}", other.type_str())),
+        other => Err(format!("`{path}` goes through {}", a_type(other))),
     }
+}
+
+/// "a string", "an array", … for messages.
+fn a_type(value: &DeValue<'_>) -> String {
+    let t = value.type_str();
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {t}")
 }
 
 fn array_index(segment: &str, path: &str) -> Result<usize, String> {
@@ -201,7 +212,7 @@ fn set_value<'i>(
                 set_value(item, rest, new_value, path)
             }
         }
-        other => Err(format!("`{path}` goes through {}", other.type_str())),
+        other => Err(format!("`{path}` goes through {}", a_type(other))),
     }
 }
 

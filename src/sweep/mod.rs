@@ -50,6 +50,16 @@ pub fn plan(path: &str, text: &str, axes: &[Axis]) -> Result<Vec<Cell>, PlanErro
             return Err(PlanError::Grid(format!("`{}` is swept twice", a.path)));
         }
     }
+    if let Ok(root) = toml::de::DeTable::parse(text) {
+        for a in axes {
+            let checked = scenario::patch::slot(root.get_ref(), &a.path).and_then(|slot| {
+                a.values
+                    .iter()
+                    .try_for_each(|v| scenario::patch::literal(*v, slot, &a.path).map(|_| ()))
+            });
+            checked.map_err(PlanError::Grid)?;
+        }
+    }
     let count = grid::cell_count(axes);
     if count > grid::MAX_CELLS {
         return Err(PlanError::Grid(format!(

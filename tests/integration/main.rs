@@ -9,3 +9,4 @@ mod negotiation;
 mod procedure;
 mod seed;
 mod support;
+mod sweeps;
