@@ -4,7 +4,8 @@
 fn the_readme_example_is_the_tutorial_file_and_it_compiles() {
     let root = env!("CARGO_MANIFEST_DIR");
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
-    let start = readme.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let marker = "```toml\n# A fully commented scenario";
+    let start = readme.find(marker).expect("the tutorial block") + "```toml\n".len();
     let end = start + readme[start..].find("```").unwrap();
     let tutorial = std::fs::read_to_string(format!("{root}/scenarios/tutorial.toml")).unwrap();
     assert_eq!(&readme[start..end], tutorial);
