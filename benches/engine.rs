@@ -74,5 +74,27 @@ fn adoption_dp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, queue, adoption_dp);
+/// A-priori power indices of a whole body (`councilsim power`).
+fn power_indices(c: &mut Criterion) {
+    let mut group = c.benchmark_group("power_indices");
+    group.throughput(Throughput::Elements(1));
+    for n in [15usize, 193] {
+        let size = councilsim::synthetic::Size {
+            members: n,
+            dimensions: 1,
+            amendments: 0,
+        };
+        let model = councilsim::scenario::compile(
+            "synthetic.toml",
+            &councilsim::synthetic::scenario_toml(size),
+        )
+        .unwrap();
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| councilsim::power::indices(black_box(&model)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, queue, adoption_dp, power_indices);
 criterion_main!(benches);

@@ -1,4 +1,5 @@
-//! The command line: `run`, `sweep`, `merge`, `trace`, `bench` and `check`.
+//! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `power`, `bench` and
+//! `check`.
 //!
 //! Exit codes: 0 success; 2 bad input (a scenario with problems, a bad argument, an
 //! unreadable file); 1 an internal fault (such as a failed write).
@@ -136,6 +137,32 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
         threads: Option<u64>,
     },
+    /// Compare the Monte Carlo with the real record in each scenario's `[observed]` table.
+    Backtest {
+        /// Scenario files (TOML) with an `[observed]` table.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        /// Replications per scenario [default: each scenario's montecarlo.replications].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
+        replications: Option<u64>,
+        /// Master seed [default: each scenario's montecarlo.seed].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads [default: all cores].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+    },
+    /// Print the a-priori voting power of every member under the scenario's rules.
+    Power {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+    },
     /// Validate scenario files and print every problem.
     Check {
         /// Scenario files (TOML).
@@ -269,6 +296,14 @@ fn execute(cli: Cli) -> i32 {
             seed,
             threads,
         } => bench(&scenario, replications, seed, threads),
+        Command::Backtest {
+            scenarios,
+            replications,
+            seed,
+            threads,
+            format,
+        } => backtest(&scenarios, replications, seed, threads, format),
+        Command::Power { scenario, format } => power(&scenario, format),
         Command::Check { scenarios } => check(&scenarios),
     };
     match result {
@@ -591,6 +626,74 @@ fn trace(
         TraceFormat::Jsonl => trace_export::jsonl(&model, seed, replication, &log),
     };
     emit(output, &text)
+}
+
+fn backtest(
+    paths: &[String],
+    replications: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<u64>,
+    format: RunFormat,
+) -> Result<(), Failure> {
+    let mut checks = Vec::with_capacity(paths.len());
+    for path in paths {
+        let model = load(path)?;
+        if model.observed.is_none() {
+            eprintln!("error: {path} has no [observed] table to compare with");
+            return Err(Failure(EXIT_BAD_INPUT));
+        }
+        let seed = seed.unwrap_or(model.montecarlo.seed);
+        let n = replications.unwrap_or(model.montecarlo.replications);
+        let summary =
+            workflow::run_replications(&model, seed, 0..n, thread_count(threads), None, true)
+                .map_err(job_failed)?;
+        checks.push(crate::backtest::check(path, &model, &summary, seed));
+    }
+    let text = match format {
+        RunFormat::Table => crate::backtest::render(&checks),
+        RunFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&checks).unwrap_or_default();
+            json.push('\n');
+            json
+        }
+    };
+    emit(None, &text)
+}
+
+fn power(path: &str, format: RunFormat) -> Result<(), Failure> {
+    let model = load(path)?;
+    let power = crate::power::indices(&model);
+    let text = match format {
+        RunFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&power).unwrap_or_default();
+            json.push('\n');
+            json
+        }
+        RunFormat::Table => {
+            let mut out = format!(
+                "{}\nA-priori voting power on substantive questions ({} members)\n{:<8} {:>5} {:>15} {:>12} {:>18}\n",
+                model.name,
+                power.len(),
+                "member",
+                "veto",
+                "Shapley-Shubik",
+                "Banzhaf",
+                "Banzhaf (Penrose)"
+            );
+            for p in &power {
+                out.push_str(&format!(
+                    "{:<8} {:>5} {:>15.6} {:>12.6} {:>18.6}\n",
+                    p.id,
+                    if p.veto { "yes" } else { "" },
+                    p.shapley_shubik,
+                    p.banzhaf,
+                    p.banzhaf_absolute
+                ));
+            }
+            out
+        }
+    };
+    emit(None, &text)
 }
 
 fn check(paths: &[String]) -> Result<(), Failure> {

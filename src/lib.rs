@@ -57,6 +57,7 @@
 //! assert_eq!(report.drafts[0].outcomes.adopted.count, 100);
 //! ```
 
+pub mod backtest;
 pub mod behaviour;
 pub mod cli;
 pub mod engine;
@@ -66,6 +67,7 @@ pub mod model;
 pub mod montecarlo;
 pub mod negotiation;
 pub mod outcome;
+pub mod power;
 pub mod procedure;
 pub mod progress;
 pub mod scenario;

@@ -24,6 +24,8 @@ pub struct Model {
     pub status_quo_position: Vec<f64>,
     /// Delegations, in id order.
     pub members: Members,
+    /// Whether any member may be absent (turnout below 1): only then is presence drawn.
+    pub any_absence: bool,
     /// Blocs that coordinate votes.
     pub blocs: Vec<Bloc>,
     /// Lobbying relations.
@@ -47,6 +49,32 @@ pub struct Model {
     pub ballots: Vec<Ballot>,
     /// Defaults for the Monte Carlo run.
     pub montecarlo: MonteCarloDefaults,
+    /// The real record, if the scenario has an `[observed]` table.
+    pub observed: Option<Observed>,
+}
+
+/// The real record of a meeting, for backtests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observed {
+    /// Where the record comes from.
+    pub source: String,
+    /// Recorded ballots.
+    pub ballots: Vec<ObservedBallot>,
+}
+
+/// How one ballot was really decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservedBallot {
+    /// Index into [`Model::ballots`].
+    pub ballot: usize,
+    /// Adopted, vetoed, failed or withdrawn.
+    pub result: crate::outcome::BallotStatus,
+    /// Veto holders whose "no" vetoed it.
+    pub vetoed_by: MemberSet,
+    /// Each member's vote, when the record has them: yes, no, abstain, absent.
+    pub votes: Option<[MemberSet; 4]>,
+    /// The tally (yes, no, abstain), from the votes or as recorded.
+    pub tally: Option<(u16, u16, u16)>,
 }
 
 /// One axis of the policy space.
@@ -91,6 +119,10 @@ pub struct Members {
     pub flexibility: Vec<f64>,
     /// The bloc each member follows (its first listed bloc), if any.
     pub primary_bloc: Vec<Option<u16>>,
+    /// Probability that the member is present and votes at all (else it does not vote).
+    pub turnout: Vec<f64>,
+    /// Added to Δ on procedural motions: a taste for (or against) delay apart from the text.
+    pub motion_bias: Vec<f64>,
 }
 
 impl Members {
@@ -277,9 +309,23 @@ pub enum Ballot {
     Draft(u16),
 }
 
+/// How many affirmative votes carry a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Majority {
+    /// At least `quota` affirmative votes (the Security Council: 9).
+    Quota,
+    /// More yes than no among members present and voting; abstentions and absentees do
+    /// not count (the General Assembly).
+    PresentAndVoting,
+    /// At least two thirds of members present and voting (GA "important questions").
+    TwoThirdsPresentAndVoting,
+}
+
 /// The body's decision rules (Charter Art. 27 for the Security Council).
 #[derive(Debug, Clone)]
 pub struct Rules {
+    /// The rule for affirmative votes.
+    pub majority: Majority,
     /// Affirmative votes needed for a substantive decision.
     pub quota: usize,
     /// Affirmative votes needed for a procedural decision.

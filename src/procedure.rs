@@ -9,7 +9,7 @@
 
 use crate::behaviour::VoteProbabilities;
 use crate::memberset::MemberSet;
-use crate::model::Rules;
+use crate::model::{Majority, Rules};
 
 /// What a vote decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,14 +22,21 @@ pub enum Decision {
     Vetoed(MemberSet),
 }
 
+/// Whether `yes` and `no` affirmative and negative votes carry a question under `rules`
+/// (before any veto).
+pub fn carried(rules: &Rules, procedural: bool, yes: usize, no: usize) -> bool {
+    match (rules.majority, procedural) {
+        (Majority::Quota, false) => yes >= rules.quota,
+        (Majority::Quota, true) => yes >= rules.procedural_quota,
+        // Procedural questions in the Assembly: a simple majority of those present and voting.
+        (Majority::PresentAndVoting, _) | (Majority::TwoThirdsPresentAndVoting, true) => yes > no,
+        (Majority::TwoThirdsPresentAndVoting, false) => yes > 0 && yes >= 2 * no,
+    }
+}
+
 /// Decides a tallied vote under `rules`.
 pub fn decide(rules: &Rules, procedural: bool, yes: &MemberSet, no: &MemberSet) -> Decision {
-    let quota = if procedural {
-        rules.procedural_quota
-    } else {
-        rules.quota
-    };
-    if yes.len() < quota {
+    if !carried(rules, procedural, yes.len(), no.len()) {
         return Decision::FailedForWantOfVotes;
     }
     if !procedural {
@@ -42,25 +49,46 @@ pub fn decide(rules: &Rules, procedural: bool, yes: &MemberSet, no: &MemberSet) 
 }
 
 /// One sentence naming the rule that decided, for traces.
-pub fn explain(rules: &Rules, procedural: bool, yes: usize, decision: &Decision) -> String {
-    let quota = if procedural {
-        rules.procedural_quota
-    } else {
-        rules.quota
+pub fn explain(
+    rules: &Rules,
+    procedural: bool,
+    yes: usize,
+    no: usize,
+    decision: &Decision,
+) -> String {
+    let (met, missed) = match (rules.majority, procedural) {
+        (Majority::Quota, _) => {
+            let quota = if procedural {
+                rules.procedural_quota
+            } else {
+                rules.quota
+            };
+            (
+                format!("{yes} yes ≥ quota {quota}"),
+                format!("{yes} yes < quota {quota}"),
+            )
+        }
+        (Majority::PresentAndVoting, _) | (Majority::TwoThirdsPresentAndVoting, true) => (
+            format!("{yes} yes > {no} no among members present and voting"),
+            format!("{yes} yes ≤ {no} no among members present and voting"),
+        ),
+        (Majority::TwoThirdsPresentAndVoting, false) => (
+            format!("{yes} yes ≥ two thirds of {} present and voting", yes + no),
+            format!("{yes} yes < two thirds of {} present and voting", yes + no),
+        ),
     };
-    let kind = if procedural {
-        "procedural: no veto applies (Art. 27(2))"
-    } else {
-        "substantive (Art. 27(3))"
+    let kind = match (rules.majority, procedural) {
+        (Majority::Quota, true) => "procedural: no veto applies (Art. 27(2))",
+        (Majority::Quota, false) => "substantive (Art. 27(3))",
+        (_, true) => "procedural: no veto applies",
+        (_, false) => "abstentions and absentees are not counted",
     };
     match decision {
-        Decision::Adopted => format!("adopted: {yes} yes ≥ quota {quota}, no veto; {kind}"),
-        Decision::FailedForWantOfVotes => {
-            format!("failed for want of votes: {yes} yes < quota {quota}; {kind}")
+        Decision::Adopted => format!("adopted: {met}, no veto; {kind}"),
+        Decision::FailedForWantOfVotes => format!("failed for want of votes: {missed}; {kind}"),
+        Decision::Vetoed(_) => {
+            format!("vetoed: {met}, but a veto holder voted no; {kind}; abstentions are not vetoes")
         }
-        Decision::Vetoed(_) => format!(
-            "vetoed: {yes} yes ≥ quota {quota}, but a veto holder voted no; {kind}; abstentions are not vetoes"
-        ),
     }
 }
 
@@ -122,6 +150,50 @@ pub fn pass_probability(
     buf[quota]
 }
 
+/// Exact probability that `yes − no_weight·no` ends above zero (`strict`) or at least
+/// zero, with `veto` members' negative votes killing the ballot, by dynamic programming
+/// over members on that margin (O(n²)). For two-thirds (`no_weight` 2, not strict) the
+/// profiles with nobody voting are excluded: a question needs at least one yes.
+/// `buf` holds the current and the next margin distribution side by side.
+pub fn margin_probability(
+    probs: &[VoteProbabilities],
+    veto: &MemberSet,
+    no_weight: usize,
+    strict: bool,
+    buf: &mut Vec<f64>,
+) -> f64 {
+    let n = probs.len();
+    let offset = no_weight * n;
+    let width = offset + n + 1;
+    buf.clear();
+    buf.resize(2 * width, 0.0);
+    let (current, next) = buf.split_at_mut(width);
+    current[offset] = 1.0;
+    let mut nobody_votes = 1.0;
+    let (mut lo, mut hi) = (offset, offset);
+    for (i, p) in probs.iter().enumerate() {
+        let no = if veto.contains(i) { 0.0 } else { p.no };
+        nobody_votes *= p.abstain;
+        for d in lo..=hi {
+            let mass = current[d];
+            next[d] += mass * p.abstain;
+            next[d + 1] += mass * p.yes;
+            next[d - no_weight] += mass * no;
+            current[d] = 0.0;
+        }
+        lo -= no_weight;
+        hi += 1;
+        current[lo..=hi].copy_from_slice(&next[lo..=hi]);
+        next[lo..=hi].fill(0.0);
+    }
+    let carried: f64 = if strict {
+        current[offset + 1..].iter().sum()
+    } else {
+        current[offset..].iter().sum::<f64>() - nobody_votes
+    };
+    carried.max(0.0)
+}
+
 /// P(adopted) of a ballot under `rules`, from independent vote probabilities (one DP pass).
 pub fn adoption_probability(
     rules: &Rules,
@@ -129,28 +201,41 @@ pub fn adoption_probability(
     probs: &[VoteProbabilities],
     buf: &mut Vec<f64>,
 ) -> f64 {
-    if procedural {
-        pass_probability(probs, &MemberSet::EMPTY, rules.procedural_quota, buf)
+    let veto = if procedural {
+        MemberSet::EMPTY
     } else {
-        pass_probability(probs, &rules.veto, rules.quota, buf)
+        rules.veto
+    };
+    match (rules.majority, procedural) {
+        (Majority::Quota, true) => pass_probability(probs, &veto, rules.procedural_quota, buf),
+        (Majority::Quota, false) => pass_probability(probs, &veto, rules.quota, buf),
+        (Majority::PresentAndVoting, _) | (Majority::TwoThirdsPresentAndVoting, true) => {
+            margin_probability(probs, &veto, 1, true, buf)
+        }
+        (Majority::TwoThirdsPresentAndVoting, false) => {
+            margin_probability(probs, &veto, 2, false, buf)
+        }
     }
 }
 
 /// P(adopted) and P(vetoed) of a ballot under `rules`, from independent vote
-/// probabilities. P(vetoed) = P(quota met) − P(adopted).
+/// probabilities. P(vetoed) = P(carried were there no veto) − P(adopted).
 pub fn adoption_odds(
     rules: &Rules,
     procedural: bool,
     probs: &[VoteProbabilities],
     buf: &mut Vec<f64>,
 ) -> (f64, f64) {
-    if procedural {
-        let p = pass_probability(probs, &MemberSet::EMPTY, rules.procedural_quota, buf);
-        return (p, 0.0);
+    let adopt = adoption_probability(rules, procedural, probs, buf);
+    if procedural || rules.veto.is_empty() {
+        return (adopt, 0.0);
     }
-    let adopt = pass_probability(probs, &rules.veto, rules.quota, buf);
-    let quota_met = pass_probability(probs, &MemberSet::EMPTY, rules.quota, buf);
-    (adopt, (quota_met - adopt).max(0.0))
+    let without_veto = Rules {
+        veto: MemberSet::EMPTY,
+        ..rules.clone()
+    };
+    let carried = adoption_probability(&without_veto, procedural, probs, buf);
+    (adopt, (carried - adopt).max(0.0))
 }
 
 #[cfg(test)]
@@ -159,6 +244,7 @@ mod tests {
 
     fn council() -> Rules {
         Rules {
+            majority: Majority::Quota,
             quota: 9,
             procedural_quota: 9,
             veto: (0..5).collect(),
@@ -242,8 +328,36 @@ mod tests {
     }
 
     #[test]
+    fn margin_programs_equal_enumeration_for_assembly_majorities() {
+        let probs: Vec<VoteProbabilities> = (0..7)
+            .map(|i| crate::behaviour::vote_probabilities(i as f64 * 0.25 - 0.7, 0.1, 0.1, 0.5))
+            .collect();
+        for majority in [
+            Majority::PresentAndVoting,
+            Majority::TwoThirdsPresentAndVoting,
+        ] {
+            for veto in [MemberSet::EMPTY, set(&[2])] {
+                let rules = Rules {
+                    majority,
+                    quota: 1,
+                    procedural_quota: 1,
+                    veto,
+                };
+                let exact = adoption_probability(&rules, false, &probs, &mut Vec::new());
+                let (brute, _) = brute_force(&rules, &probs);
+                assert!(
+                    (exact - brute).abs() < 1e-12,
+                    "{majority:?}: {exact} vs {brute}"
+                );
+                assert!(exact > 0.01 && exact < 0.99);
+            }
+        }
+    }
+
+    #[test]
     fn dynamic_program_equals_enumeration_of_all_profiles() {
         let rules = Rules {
+            majority: Majority::Quota,
             quota: 4,
             procedural_quota: 4,
             veto: set(&[0, 1]),

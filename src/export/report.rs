@@ -83,6 +83,8 @@ pub struct VoteShares {
     pub no: f64,
     /// P(abstain).
     pub abstain: f64,
+    /// P(absent: did not vote).
+    pub absent: f64,
 }
 
 /// An exact set of abstainers and how often it formed.
@@ -126,6 +128,9 @@ pub struct DraftReport {
     pub yes_count_histogram: Vec<u64>,
     /// Most frequent exact abstention sets.
     pub abstention_blocs: Vec<AbstentionBloc>,
+    /// Each member's empirical pivot frequency: how often changing its vote alone would
+    /// have changed whether the draft was adopted (share of all replications).
+    pub pivotal: BTreeMap<String, Share>,
     /// Its amendments, in voting order.
     pub amendments: Vec<BallotReport>,
     /// Motions about it, in voting order.
@@ -257,6 +262,7 @@ pub fn build(model: &Model, summary: &Summary, seed: u64) -> Report {
                         yes: v[0] as f64 / voted,
                         no: v[1] as f64 / voted,
                         abstain: v[2] as f64 / voted,
+                        absent: (s.voted() - v[0] - v[1] - v[2]) as f64 / voted,
                     },
                 )
             })
@@ -293,6 +299,16 @@ pub fn build(model: &Model, summary: &Summary, seed: u64) -> Report {
             modal_tally: modal(s),
             yes_count_histogram: s.yes_histogram.clone(),
             abstention_blocs,
+            pivotal: model
+                .members
+                .ids
+                .iter()
+                .zip(&s.pivotal)
+                .map(|(id, &count)| {
+                    let p = count as f64 / n.max(1) as f64;
+                    (id.clone(), Share { count, p })
+                })
+                .collect(),
             amendments: related(|b| matches!(b, Ballot::Amendment(_))),
             motions: related(|b| matches!(b, Ballot::Motion(_))),
         });

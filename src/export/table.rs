@@ -98,14 +98,26 @@ pub fn render(report: &Report) -> String {
                 ballot_line(&mut out, "amendment", a);
             }
         }
-        let _ = writeln!(out, "\n  Votes on the draft   yes      no       abstain");
+        let absence = draft.votes.values().any(|v| v.absent > 0.0);
+        let _ = writeln!(
+            out,
+            "\n  Votes on the draft   yes      no       abstain{}  pivotal",
+            if absence { "  absent" } else { "" }
+        );
         for (id, v) in &draft.votes {
+            let absent = if absence {
+                format!("  {:>6.1}%", 100.0 * v.absent)
+            } else {
+                String::new()
+            };
+            let pivotal = draft.pivotal.get(id).map_or(0.0, |s| s.p);
             let _ = writeln!(
                 out,
-                "  {id:<18} {:>6.1}%  {:>6.1}%  {:>6.1}%",
+                "  {id:<18} {:>6.1}%  {:>6.1}%  {:>6.1}%{absent}  {:>6.1}%",
                 100.0 * v.yes,
                 100.0 * v.no,
-                100.0 * v.abstain
+                100.0 * v.abstain,
+                100.0 * pivotal
             );
         }
         let _ = writeln!(out, "\n  Yes votes  replications");

@@ -64,7 +64,13 @@ fn decision(model: &Model, ballot: Ballot, record: &BallotRecord) -> String {
         BallotStatus::Vetoed => Decision::Vetoed(record.vetoed_by),
         _ => Decision::FailedForWantOfVotes,
     };
-    let mut text = procedure::explain(&model.rules, procedural, record.yes.len(), &d);
+    let mut text = procedure::explain(
+        &model.rules,
+        procedural,
+        record.yes.len(),
+        record.no.len(),
+        &d,
+    );
     if record.status == BallotStatus::Vetoed {
         text = format!("{text} (veto cast by {})", ids(model, &record.vetoed_by));
     }

@@ -122,7 +122,7 @@ pub fn run_range(
                         let mut text = String::new();
                         for r in start..end {
                             let outcome = replication.run(seed, r, &mut NoTrace);
-                            summary.record(outcome);
+                            summary.record(model, outcome);
                             if rows {
                                 shared.render(r, outcome, &mut text);
                             }

@@ -9,7 +9,9 @@
 
 use crate::memberset::MemberSet;
 use crate::model::{Ballot, Model};
+use crate::outcome::BallotRecord;
 use crate::outcome::{BallotStatus, Outcome};
+use crate::procedure;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -104,14 +106,18 @@ pub struct BallotSummary {
     /// ballots whose abstention blocs are reported).
     #[serde(with = "pairs")]
     pub abstention_blocs: BTreeMap<MemberSet, u64>,
-    /// Whether this ballot keeps `abstention_blocs`.
+    /// Whether this ballot keeps `abstention_blocs` and `pivotal` (drafts do).
     tracks_blocs: bool,
+    /// Per member: replications in which changing its vote alone would have changed
+    /// whether the text was adopted (drafts only).
+    pub pivotal: Vec<u64>,
 }
 
 impl BallotSummary {
     fn new(members: usize, tracks_blocs: bool) -> Self {
         BallotSummary {
             tracks_blocs,
+            pivotal: vec![0; if tracks_blocs { members } else { 0 }],
             status: [0; 7],
             vetoed_by: vec![0; members],
             votes: vec![[0; 3]; members],
@@ -173,6 +179,9 @@ impl BallotSummary {
         for (k, v) in &other.tallies {
             *self.tallies.entry(*k).or_insert(0) += v;
         }
+        for (a, b) in self.pivotal.iter_mut().zip(&other.pivotal) {
+            *a += b;
+        }
         for (k, v) in &other.abstention_blocs {
             *self.abstention_blocs.entry(*k).or_insert(0) += v;
         }
@@ -210,13 +219,18 @@ impl Summary {
         }
     }
 
-    /// Folds one replication in.
-    pub fn record(&mut self, outcome: &Outcome) {
+    /// Folds one replication of `model` in.
+    pub fn record(&mut self, model: &Model, outcome: &Outcome) {
         self.replications += 1;
         self.duration.add(outcome.duration);
         self.rounds.add(outcome.rounds as u64);
         self.events.add(outcome.events);
-        for (summary, record) in self.ballots.iter_mut().zip(&outcome.ballots) {
+        for ((summary, record), &ballot) in self
+            .ballots
+            .iter_mut()
+            .zip(&outcome.ballots)
+            .zip(&model.ballots)
+        {
             summary.status[record.status as usize] += 1;
             if !record.status.voted() {
                 continue;
@@ -239,8 +253,11 @@ impl Summary {
                 .tallies
                 .entry((yes as u16, no as u16, abstain as u16))
                 .or_insert(0) += 1;
-            if summary.tracks_blocs && !record.abstain.is_empty() {
-                *summary.abstention_blocs.entry(record.abstain).or_insert(0) += 1;
+            if summary.tracks_blocs {
+                if !record.abstain.is_empty() {
+                    *summary.abstention_blocs.entry(record.abstain).or_insert(0) += 1;
+                }
+                count_pivots(model, ballot, record, &mut summary.pivotal);
             }
         }
     }
@@ -253,6 +270,38 @@ impl Summary {
         self.events.merge(&other.events);
         for (a, b) in self.ballots.iter_mut().zip(&other.ballots) {
             a.merge(b);
+        }
+    }
+}
+
+/// Counts, for each member, whether changing its vote alone (to any other vote, or from
+/// absence to a vote) would have changed whether the ballot was adopted.
+fn count_pivots(model: &Model, ballot: Ballot, record: &BallotRecord, pivotal: &mut [u64]) {
+    let rules = &model.rules;
+    let procedural = model.ballot_procedural(ballot);
+    let adopted = |yes: usize, no: usize, vetoes: usize| {
+        procedure::carried(rules, procedural, yes, no) && (procedural || vetoes == 0)
+    };
+    let (yes, no) = (record.yes.len(), record.no.len());
+    let vetoes = record.no.intersection(&rules.veto).len();
+    let now = adopted(yes, no, vetoes);
+    for (i, count) in pivotal.iter_mut().enumerate() {
+        let veto = usize::from(rules.veto.contains(i));
+        let alternatives = if record.yes.contains(i) {
+            [(yes - 1, no, vetoes), (yes - 1, no + 1, vetoes + veto)]
+        } else if record.no.contains(i) {
+            [
+                (yes + 1, no - 1, vetoes - veto),
+                (yes, no - 1, vetoes - veto),
+            ]
+        } else {
+            [(yes + 1, no, vetoes), (yes, no + 1, vetoes + veto)]
+        };
+        if alternatives
+            .iter()
+            .any(|&(y, n, v)| adopted(y, n, v) != now)
+        {
+            *count += 1;
         }
     }
 }

@@ -2,7 +2,7 @@
 //! answers, lobbying contacts, and instructions from capitals.
 
 use super::{Event, Replication, Scratch};
-use crate::behaviour::{self, intended_vote, Vote};
+use crate::behaviour::{self, intended_vote, Vote, VoteProbabilities};
 use crate::engine::rng;
 use crate::procedure;
 use crate::text::Text;
@@ -291,12 +291,22 @@ impl Replication<'_> {
         for i in 0..m.len() {
             let delta = self.draft_delta(i, d, text.position());
             s.deltas[i] = delta;
-            s.probs[i] = behaviour::vote_probabilities(
+            let mut p = behaviour::vote_probabilities(
                 delta,
                 m.yes_threshold[i],
                 m.no_threshold[i],
                 m.temperature[i],
             );
+            if model.any_absence {
+                // An absent member counts like an abstention under every rule.
+                let t = m.turnout[i];
+                p = VoteProbabilities {
+                    yes: p.yes * t,
+                    no: p.no * t,
+                    abstain: p.abstain * t + (1.0 - t),
+                };
+            }
+            s.probs[i] = p;
         }
         let p_adopt = procedure::adoption_probability(
             &model.rules,

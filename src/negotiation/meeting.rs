@@ -4,8 +4,8 @@
 //! Latent values per ballot (the thresholds a, b and temperature τ are each member's own):
 //! - draft: Δ_i = U_i(T) − U_i(Q) + r_i + pressure_i;
 //! - amendment: Δ_i = U_i(T with the amendment) − U_i(T);
-//! - motion to postpone: Δ_i = a_i − Δ_i(draft): how far the text falls short of the
-//!   member's yes, so those who would vote yes now oppose delay.
+//! - motion to postpone: Δ_i = a_i − Δ_i(draft) + motion_bias_i: how far the text falls
+//!   short of the member's yes, so those who would vote yes now oppose delay.
 
 use super::{Replication, Scratch};
 use crate::behaviour::{sampled_vote, Vote};
@@ -75,8 +75,9 @@ impl Replication<'_> {
         let motion = &model.motions[m];
         let d = motion.draft as usize;
         for i in 0..model.members.len() {
-            s.deltas[i] =
-                model.members.yes_threshold[i] - self.draft_delta(i, d, self.texts[d].position());
+            s.deltas[i] = model.members.yes_threshold[i]
+                - self.draft_delta(i, d, self.texts[d].position())
+                + model.members.motion_bias[i];
         }
         if !self.tabled(b, motion.tabling, &motion.movers, s, tracer) {
             return false;
@@ -248,6 +249,9 @@ impl Replication<'_> {
                 if u < model.blocs[k as usize].cohesion {
                     vote = s.common[k as usize];
                 }
+            }
+            if model.any_absence && rng::open_unit(&mut self.rng) >= m.turnout[i] {
+                continue; // absent: does not vote
             }
             match vote {
                 Vote::Yes => record.yes.insert(i),

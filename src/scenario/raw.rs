@@ -26,6 +26,8 @@ pub struct RawScenario {
     pub dimensions: Spanned<Keyed<RawDimension>>,
     pub members: Spanned<Keyed<RawMember>>,
     #[serde(default)]
+    pub templates: Keyed<RawStance>,
+    #[serde(default)]
     pub blocs: Keyed<RawBloc>,
     #[serde(default)]
     pub relations: Vec<RawRelation>,
@@ -40,6 +42,31 @@ pub struct RawScenario {
     pub montecarlo: RawMonteCarlo,
     #[serde(default)]
     pub sweep: Vec<RawSweep>,
+    pub observed: Option<RawObserved>,
+}
+
+/// `[observed]`: the real record, for `backtest` (checked by `check`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObserved {
+    #[serde(default)]
+    pub source: String,
+    pub ballots: Vec<RawObservedBallot>,
+}
+
+/// `[[observed.ballots]]`: how one draft, amendment or motion was decided.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObservedBallot {
+    pub id: Spanned<String>,
+    pub result: Spanned<String>,
+    #[serde(default)]
+    pub vetoed_by: Vec<Spanned<String>>,
+    pub yes: Option<Spanned<Vec<Spanned<String>>>>,
+    pub no: Option<Spanned<Vec<Spanned<String>>>>,
+    pub abstain: Option<Spanned<Vec<Spanned<String>>>>,
+    pub absent: Option<Spanned<Vec<Spanned<String>>>>,
+    pub tally: Option<Spanned<[i64; 3]>>,
 }
 
 /// `[[sweep]]`: one axis of a parameter sweep declared in the file (used by `sweep`;
@@ -70,6 +97,7 @@ pub struct RawRules {
     pub quota: Option<Spanned<i64>>,
     pub procedural_quota: Option<Spanned<i64>>,
     pub veto: Option<Vec<Spanned<String>>>,
+    pub majority: Option<Spanned<String>>,
     pub amendment_order: Option<Spanned<String>>,
 }
 
@@ -95,15 +123,16 @@ pub struct RawDimension {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMember {
-    pub name: String,
+    pub name: Option<String>,
     pub permanent: bool,
     #[serde(default)]
     pub blocs: Vec<Spanned<String>>,
-    pub stance: RawStance,
+    pub template: Option<Spanned<String>>,
+    pub stance: Option<RawStance>,
 }
 
-/// `[members.ID.stance]`: what a delegation wants and how it decides.
-#[derive(Debug, Deserialize)]
+/// `[members.ID.stance]` (or `[templates.ID]`): what a delegation wants and how it decides.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStance {
     #[serde(default)]
@@ -116,6 +145,8 @@ pub struct RawStance {
     pub no_threshold: Option<Spanned<f64>>,
     pub temperature: Option<Spanned<f64>>,
     pub flexibility: Option<Spanned<f64>>,
+    pub turnout: Option<Spanned<f64>>,
+    pub motion_bias: Option<Spanned<f64>>,
 }
 
 /// `[blocs.ID]`: a group that settles a common vote.

@@ -8,10 +8,12 @@ use super::limits;
 use super::raw::{self, Keyed, RawScenario};
 use crate::memberset::MemberSet;
 use crate::model::{
-    AmendmentAction, Ballot, Bloc, BlocRule, Dimension, Draft, Duration, Members, Model,
-    MonteCarloDefaults, Motion, MotionKind, Negotiation, Provision, Relation, Rules, Tabling,
-    MINUTES_PER_DAY,
+    AmendmentAction, Ballot, Bloc, BlocRule, Dimension, Draft, Duration, Majority, Members, Model,
+    MonteCarloDefaults, Motion, MotionKind, Negotiation, Observed, ObservedBallot, Provision,
+    Relation, Rules, Tabling, MINUTES_PER_DAY,
 };
+use crate::outcome::BallotStatus;
+use crate::procedure::{self, Decision};
 use crate::text::{substance_distance, Text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -188,6 +190,7 @@ impl Checker {
             name: raw.scenario.name.clone(),
             sha256,
             status_quo_position: dims.iter().map(|d| d.status_quo).collect(),
+            any_absence: members.turnout.iter().any(|&t| t < 1.0),
             dims,
             members,
             blocs,
@@ -201,6 +204,7 @@ impl Checker {
             distance_exponent,
             ballots: Vec::new(),
             montecarlo,
+            observed: None,
         };
         if self.problems.is_empty() {
             let furthest_first = self.keyword(
@@ -210,6 +214,9 @@ impl Checker {
                 "furthest-first",
             ) == "furthest-first";
             model.ballots = ballot_order(&model, furthest_first);
+            if let Some(observed) = &raw.observed {
+                model.observed = Some(self.observed(observed, &model));
+            }
         }
         model
     }
@@ -303,7 +310,8 @@ impl Checker {
         let mut bloc_lists = Vec::with_capacity(table.len());
         for (i, (id, member)) in table.iter().enumerate() {
             m.ids.push(id.get_ref().clone());
-            m.names.push(member.name.clone());
+            m.names
+                .push(member.name.clone().unwrap_or_else(|| id.get_ref().clone()));
             if member.permanent && i < limits::MAX_MEMBERS {
                 m.permanent.insert(i);
             }
@@ -325,7 +333,8 @@ impl Checker {
                 }
             }
             bloc_lists.push(list);
-            let s = &member.stance;
+            let merged = self.stance_of(raw, id, member);
+            let s = &merged;
             let ideal = self.positions(&s.ideal, dims, "ideal point");
             let mut salience = vec![0.0; k];
             for d in 0..k {
@@ -396,9 +405,75 @@ impl Checker {
                 .push(opt(&s.temperature, "temperature", 0.0, f64::INFINITY, 0.0));
             m.flexibility
                 .push(opt(&s.flexibility, "flexibility", 0.0, 1.0, 0.5));
+            m.turnout.push(opt(&s.turnout, "turnout", 0.0, 1.0, 1.0));
+            m.motion_bias.push(opt(
+                &s.motion_bias,
+                "motion_bias",
+                f64::NEG_INFINITY,
+                f64::INFINITY,
+                0.0,
+            ));
             m.primary_bloc.push(None);
         }
         (m, bloc_lists)
+    }
+
+    /// A member's stance: its template's fields, overridden field by field (and ideal and
+    /// salience entry by entry) by its own `stance`.
+    fn stance_of(
+        &mut self,
+        raw: &RawScenario,
+        id: &Spanned<String>,
+        member: &raw::RawMember,
+    ) -> raw::RawStance {
+        let empty = raw::RawStance::default();
+        let template = match &member.template {
+            Some(t) => match raw.templates.get(t.get_ref().as_str()) {
+                Some(template) => template,
+                None => {
+                    let known: Vec<&str> =
+                        raw.templates.keys().map(|k| k.get_ref().as_str()).collect();
+                    self.error_help(
+                        t.span(),
+                        format!("unknown template `{}`", t.get_ref()),
+                        "not declared under [templates]",
+                        format!("templates are: {}", known.join(", ")),
+                    );
+                    &empty
+                }
+            },
+            None => {
+                if member.stance.is_none() {
+                    self.error(
+                        id.span(),
+                        format!(
+                            "member `{}` has neither a `stance` nor a `template`",
+                            id.get_ref()
+                        ),
+                        "stance missing",
+                    );
+                }
+                &empty
+            }
+        };
+        let own = member.stance.as_ref().unwrap_or(&empty);
+        let pick =
+            |a: &Option<Spanned<f64>>, b: &Option<Spanned<f64>>| a.clone().or_else(|| b.clone());
+        let mut ideal = template.ideal.clone();
+        ideal.extend(own.ideal.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let mut salience = template.salience.clone();
+        salience.extend(own.salience.iter().map(|(k, v)| (k.clone(), v.clone())));
+        raw::RawStance {
+            ideal,
+            salience,
+            act_bonus: pick(&own.act_bonus, &template.act_bonus),
+            yes_threshold: pick(&own.yes_threshold, &template.yes_threshold),
+            no_threshold: pick(&own.no_threshold, &template.no_threshold),
+            temperature: pick(&own.temperature, &template.temperature),
+            flexibility: pick(&own.flexibility, &template.flexibility),
+            turnout: pick(&own.turnout, &template.turnout),
+            motion_bias: pick(&own.motion_bias, &template.motion_bias),
+        }
     }
 
     fn blocs(&mut self, raw: &RawScenario, lists: &[Vec<usize>]) -> Vec<Bloc> {
@@ -508,9 +583,28 @@ impl Checker {
         let preset = self.keyword(
             r.preset.as_ref(),
             "rules preset",
-            &["security-council", "custom"],
+            &["security-council", "general-assembly", "custom"],
             "security-council",
         );
+        let majority_default = if preset == "general-assembly" {
+            "present-and-voting"
+        } else {
+            "quota"
+        };
+        let majority = match self.keyword(
+            r.majority.as_ref(),
+            "majority rule",
+            &[
+                "quota",
+                "present-and-voting",
+                "two-thirds-present-and-voting",
+            ],
+            majority_default,
+        ) {
+            "present-and-voting" => Majority::PresentAndVoting,
+            "two-thirds-present-and-voting" => Majority::TwoThirdsPresentAndVoting,
+            _ => Majority::Quota,
+        };
         let n = members.len();
         let mut quota = |q: Option<&Spanned<i64>>, what: &str, default: Option<usize>| -> usize {
             match q {
@@ -553,10 +647,11 @@ impl Checker {
                 }
             }
         };
-        let default_quota = if preset == "security-council" {
-            Some(9)
-        } else {
-            None
+        let default_quota = match (preset, majority) {
+            ("security-council", _) => Some(9),
+            // The quota is not used by the present-and-voting rules.
+            (_, Majority::PresentAndVoting | Majority::TwoThirdsPresentAndVoting) => Some(1),
+            _ => None,
         };
         let q = quota(r.quota.as_ref(), "quota", default_quota);
         let pq = quota(r.procedural_quota.as_ref(), "procedural_quota", Some(q));
@@ -574,6 +669,7 @@ impl Checker {
             None => MemberSet::EMPTY,
         };
         Rules {
+            majority,
             quota: q,
             procedural_quota: pq,
             veto,
@@ -1028,6 +1124,170 @@ impl Checker {
             None => 0,
         };
         MonteCarloDefaults { replications, seed }
+    }
+}
+
+impl Checker {
+    /// Checks `[observed]`: every ballot named exists, every member voted at most once and,
+    /// when votes are listed, every member is listed; the tally, the result and the vetoers
+    /// agree with the votes under the scenario's rules.
+    fn observed(&mut self, raw: &raw::RawObserved, model: &Model) -> Observed {
+        let n = model.members.len();
+        let mut ballots = Vec::new();
+        for b in &raw.ballots {
+            let Some(index) = model
+                .ballots
+                .iter()
+                .position(|&x| model.ballot_id(x) == b.id.get_ref())
+            else {
+                self.error(
+                    b.id.span(),
+                    format!(
+                        "`{}` is not a draft, amendment or motion of this scenario",
+                        b.id.get_ref()
+                    ),
+                    "unknown ballot",
+                );
+                continue;
+            };
+            let procedural = model.ballot_procedural(model.ballots[index]);
+            let result = match self.keyword(
+                Some(&b.result),
+                "observed result",
+                &["adopted", "vetoed", "failed", "withdrawn"],
+                "failed",
+            ) {
+                "adopted" => BallotStatus::Adopted,
+                "vetoed" => BallotStatus::Vetoed,
+                "withdrawn" => BallotStatus::Withdrawn,
+                _ => BallotStatus::Failed,
+            };
+            let mut vetoed_by = MemberSet::EMPTY;
+            for v in &b.vetoed_by {
+                if let Some(i) = self.member(v, "vetoing member") {
+                    if !model.rules.veto.contains(i) {
+                        self.error(
+                            v.span(),
+                            format!("`{}` holds no veto", v.get_ref()),
+                            "not a veto holder",
+                        );
+                    }
+                    vetoed_by.insert(i);
+                }
+            }
+            if (result == BallotStatus::Vetoed) != !vetoed_by.is_empty() {
+                self.error(
+                    b.result.span(),
+                    "a vetoed result needs `vetoed_by`, and only a vetoed result has one",
+                    "result and vetoed_by disagree",
+                );
+            }
+            let lists = [&b.yes, &b.no, &b.abstain, &b.absent];
+            let votes = if lists.iter().any(|l| l.is_some()) {
+                let mut sets = [MemberSet::EMPTY; 4];
+                let mut seen = MemberSet::EMPTY;
+                for (k, list) in lists.iter().enumerate() {
+                    for id in list.iter().flat_map(|l| l.get_ref()) {
+                        if let Some(i) = self.member(id, "voter") {
+                            if seen.contains(i) {
+                                self.error(
+                                    id.span(),
+                                    format!(
+                                        "`{}` voted twice on `{}`",
+                                        id.get_ref(),
+                                        b.id.get_ref()
+                                    ),
+                                    "second vote",
+                                );
+                            }
+                            seen.insert(i);
+                            sets[k].insert(i);
+                        }
+                    }
+                }
+                let missing: Vec<&str> = (0..n)
+                    .filter(|&i| !seen.contains(i))
+                    .map(|i| model.members.ids[i].as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    self.error_help(
+                        b.id.span(),
+                        format!(
+                            "no recorded vote for {} on `{}`",
+                            missing.join(", "),
+                            b.id.get_ref()
+                        ),
+                        "every member must vote once",
+                        "list every member under yes, no, abstain or absent",
+                    );
+                }
+                Some(sets)
+            } else {
+                None
+            };
+            let mut tally =
+                votes.map(|v| (v[0].len() as u16, v[1].len() as u16, v[2].len() as u16));
+            if let Some(t) = &b.tally {
+                let [y, no, a] = *t.get_ref();
+                if y < 0 || no < 0 || a < 0 || (y + no + a) as usize > n {
+                    self.error(
+                        t.span(),
+                        format!("tally {y}-{no}-{a} does not fit {n} members"),
+                        "impossible tally",
+                    );
+                } else if tally.is_some_and(|v| v != (y as u16, no as u16, a as u16)) {
+                    let (vy, vn, va) = tally.unwrap_or_default();
+                    self.error(
+                        t.span(),
+                        format!(
+                            "tally {y}-{no}-{a} disagrees with the listed votes ({vy}-{vn}-{va})"
+                        ),
+                        "inconsistent tally",
+                    );
+                } else {
+                    tally = Some((y as u16, no as u16, a as u16));
+                }
+            }
+            if result != BallotStatus::Withdrawn {
+                let consistent = match (&votes, tally) {
+                    (Some(v), _) => {
+                        let decided =
+                            match procedure::decide(&model.rules, procedural, &v[0], &v[1]) {
+                                Decision::Adopted => (BallotStatus::Adopted, MemberSet::EMPTY),
+                                Decision::Vetoed(by) => (BallotStatus::Vetoed, by),
+                                Decision::FailedForWantOfVotes => {
+                                    (BallotStatus::Failed, MemberSet::EMPTY)
+                                }
+                            };
+                        decided == (result, vetoed_by)
+                    }
+                    (None, Some((y, no, _))) => {
+                        let carried =
+                            procedure::carried(&model.rules, procedural, y as usize, no as usize);
+                        carried == (result != BallotStatus::Failed)
+                    }
+                    (None, None) => true,
+                };
+                if !consistent {
+                    self.error(
+                        b.result.span(),
+                        format!("result `{}` does not follow from the recorded votes under this scenario's rules", b.result.get_ref()),
+                        "inconsistent result",
+                    );
+                }
+            }
+            ballots.push(ObservedBallot {
+                ballot: index,
+                result,
+                vetoed_by,
+                votes,
+                tally,
+            });
+        }
+        Observed {
+            source: raw.source.clone(),
+            ballots,
+        }
     }
 }
 

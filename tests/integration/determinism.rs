@@ -57,7 +57,7 @@ fn traced_replications_are_the_replications_run_counts() {
                 assert_eq!(outcome.ballots[*ballot as usize], *record);
             }
         }
-        traced.record(&outcome);
+        traced.record(&model, &outcome);
     }
     assert_eq!(ran, traced);
 }
