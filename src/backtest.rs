@@ -200,7 +200,7 @@ pub fn render(checks: &[ScenarioCheck]) -> String {
                 },
                 b.agreement
                     .map_or("—".into(), |a| format!("{a}/{}", b.members)),
-                b.brier.map_or("—".into(), |x| format!("{x:.3}")),
+                b.brier.map_or("—".into(), |x| format!("{x:.4}")),
                 b.log_likelihood.map_or("—".into(), |x| format!("{x:.2}"))
             );
             if b.tally_exact == Some(false) {
@@ -230,7 +230,7 @@ pub fn render(checks: &[ScenarioCheck]) -> String {
     }
     let _ = writeln!(
         out,
-        "total: {} scenarios · modal result exact {results_exact}/{results} · modal tally exact {tallies_exact}/{tallies} · member agreement {agree}/{compared} ({:.1}%) · mean Brier {:.3} · log-likelihood {:.2}",
+        "total: {} scenarios · modal result exact {results_exact}/{results} · modal tally exact {tallies_exact}/{tallies} · member agreement {agree}/{compared} ({:.1}%) · mean Brier {:.4} · log-likelihood {:.2}",
         checks.len(),
         100.0 * agree as f64 / compared.max(1) as f64,
         brier_sum / brier_n.max(1) as f64,
