@@ -1175,7 +1175,7 @@ impl Checker {
                     vetoed_by.insert(i);
                 }
             }
-            if (result == BallotStatus::Vetoed) != !vetoed_by.is_empty() {
+            if (result == BallotStatus::Vetoed) == vetoed_by.is_empty() {
                 self.error(
                     b.result.span(),
                     "a vetoed result needs `vetoed_by`, and only a vetoed result has one",
