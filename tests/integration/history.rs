@@ -71,16 +71,12 @@ fn every_shipped_scenario_backtests_with_exact_modal_results_and_tallies() {
         }
     }
     // The table has a total line.
-    let mut table_args: Vec<String> = vec![
-        "backtest".into(),
-        seed_scenario(),
-        "--replications".into(),
-        "300".into(),
-    ];
-    table_args.truncate(4);
-    let table = stdout(&councilsim(
-        &table_args.iter().map(String::as_str).collect::<Vec<_>>(),
-    ));
+    let table = stdout(&councilsim(&[
+        "backtest",
+        &seed_scenario(),
+        "--replications",
+        "300",
+    ]));
     assert!(
         table.contains("total: 1 scenarios · modal result exact 7/7"),
         "{table}"
