@@ -7,8 +7,21 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The tutorial scenario without its own `[[sweep]]` axis, so each test sets its grid.
 fn tutorial() -> String {
-    format!("{}/scenarios/tutorial.toml", env!("CARGO_MANIFEST_DIR"))
+    let text = read(Path::new(&format!(
+        "{}/scenarios/tutorial.toml",
+        env!("CARGO_MANIFEST_DIR")
+    )));
+    let start = text
+        .find("[[sweep]]")
+        .expect("the tutorial declares a sweep");
+    let end = start + text[start..].find("\n\n").unwrap();
+    let path = write_scenario(
+        "tutorial.toml",
+        &format!("{}{}", &text[..start], &text[end..]),
+    );
+    path.to_str().unwrap().to_string()
 }
 
 fn ok(args: &[&str]) -> std::process::Output {
