@@ -242,12 +242,14 @@ fn check_validates_observed_records() {
         ),
         (
             "result",
-            format!("[[observed.ballots]]\nid = \"D1\"\nresult = \"failed\"\ntally = [12, 0, 3]\n"),
+            "[[observed.ballots]]\nid = \"D1\"\nresult = \"failed\"\ntally = [12, 0, 3]\n"
+                .to_string(),
             "does not follow from the recorded votes",
         ),
         (
             "veto",
-            format!("[[observed.ballots]]\nid = \"D1\"\nresult = \"vetoed\"\ntally = [12, 1, 2]\n"),
+            "[[observed.ballots]]\nid = \"D1\"\nresult = \"vetoed\"\ntally = [12, 1, 2]\n"
+                .to_string(),
             "needs `vetoed_by`",
         ),
         (
