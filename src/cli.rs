@@ -36,15 +36,8 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         scenario: String,
-        /// Replications [default: the scenario's montecarlo.replications].
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
-        replications: Option<u64>,
-        /// Master seed [default: the scenario's montecarlo.seed].
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads [default: all cores]. The result does not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-        threads: Option<u64>,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
@@ -67,15 +60,8 @@ enum Command {
         /// A swept value: PATH=V1,V2,... or PATH=LO..HI:STEPS (repeatable).
         #[arg(long = "set", value_name = "PATH=VALUES")]
         sets: Vec<String>,
-        /// Replications per cell [default: the scenario's montecarlo.replications].
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
-        replications: Option<u64>,
-        /// Master seed [default: the scenario's montecarlo.seed].
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads [default: all cores]. The result does not depend on it.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-        threads: Option<u64>,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
@@ -142,15 +128,8 @@ enum Command {
         /// Scenario files (TOML) with an `[observed]` table.
         #[arg(required = true)]
         scenarios: Vec<String>,
-        /// Replications per scenario [default: each scenario's montecarlo.replications].
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
-        replications: Option<u64>,
-        /// Master seed [default: each scenario's montecarlo.seed].
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Worker threads [default: all cores].
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
-        threads: Option<u64>,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
@@ -169,6 +148,20 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<String>,
     },
+}
+
+/// How many replications, from which seed, on how many threads.
+#[derive(Debug, clap::Args)]
+struct MonteCarloArgs {
+    /// Replications (per cell, per scenario) [default: the scenario's montecarlo.replications].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
+    replications: Option<u64>,
+    /// Master seed [default: the scenario's montecarlo.seed].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. The result does not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
 }
 
 /// Which share of the replications to compute.
@@ -231,9 +224,12 @@ fn execute(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run {
             scenario,
-            replications,
-            seed,
-            threads,
+            montecarlo:
+                MonteCarloArgs {
+                    replications,
+                    seed,
+                    threads,
+                },
             format,
             output,
             replication_log,
@@ -255,9 +251,12 @@ fn execute(cli: Cli) -> i32 {
         Command::Sweep {
             scenario,
             sets,
-            replications,
-            seed,
-            threads,
+            montecarlo:
+                MonteCarloArgs {
+                    replications,
+                    seed,
+                    threads,
+                },
             out,
             plot,
             resume,
@@ -298,11 +297,9 @@ fn execute(cli: Cli) -> i32 {
         } => bench(&scenario, replications, seed, threads),
         Command::Backtest {
             scenarios,
-            replications,
-            seed,
-            threads,
+            montecarlo,
             format,
-        } => backtest(&scenarios, replications, seed, threads, format),
+        } => backtest(&scenarios, &montecarlo, format),
         Command::Power { scenario, format } => power(&scenario, format),
         Command::Check { scenarios } => check(&scenarios),
     };
@@ -628,13 +625,7 @@ fn trace(
     emit(output, &text)
 }
 
-fn backtest(
-    paths: &[String],
-    replications: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<u64>,
-    format: RunFormat,
-) -> Result<(), Failure> {
+fn backtest(paths: &[String], mc: &MonteCarloArgs, format: RunFormat) -> Result<(), Failure> {
     let mut checks = Vec::with_capacity(paths.len());
     for path in paths {
         let model = load(path)?;
@@ -642,10 +633,10 @@ fn backtest(
             eprintln!("error: {path} has no [observed] table to compare with");
             return Err(Failure(EXIT_BAD_INPUT));
         }
-        let seed = seed.unwrap_or(model.montecarlo.seed);
-        let n = replications.unwrap_or(model.montecarlo.replications);
+        let seed = mc.seed.unwrap_or(model.montecarlo.seed);
+        let n = mc.replications.unwrap_or(model.montecarlo.replications);
         let summary =
-            workflow::run_replications(&model, seed, 0..n, thread_count(threads), None, true)
+            workflow::run_replications(&model, seed, 0..n, thread_count(mc.threads), None, true)
                 .map_err(job_failed)?;
         checks.push(crate::backtest::check(path, &model, &summary, seed));
     }
