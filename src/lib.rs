@@ -57,6 +57,8 @@
 //! assert_eq!(report.drafts[0].outcomes.adopted.count, 100);
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod backtest;
 pub mod behaviour;
 pub mod cli;
