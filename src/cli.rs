@@ -224,12 +224,7 @@ fn execute(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run {
             scenario,
-            montecarlo:
-                MonteCarloArgs {
-                    replications,
-                    seed,
-                    threads,
-                },
+            montecarlo,
             format,
             output,
             replication_log,
@@ -238,9 +233,7 @@ fn execute(cli: Cli) -> i32 {
         } => sharding.resolve().and_then(|shard| {
             run(RunArgs {
                 path: &scenario,
-                replications,
-                seed,
-                threads,
+                mc: montecarlo,
                 format,
                 output,
                 replication_log,
@@ -251,12 +244,7 @@ fn execute(cli: Cli) -> i32 {
         Command::Sweep {
             scenario,
             sets,
-            montecarlo:
-                MonteCarloArgs {
-                    replications,
-                    seed,
-                    threads,
-                },
+            montecarlo,
             out,
             plot,
             resume,
@@ -266,9 +254,7 @@ fn execute(cli: Cli) -> i32 {
             sweep(SweepArgs {
                 path: &scenario,
                 sets: &sets,
-                replications,
-                seed,
-                threads,
+                mc: montecarlo,
                 out,
                 plot,
                 resume,
@@ -395,9 +381,7 @@ events/s: {:.0} ({:.1} events per replication)
 
 struct RunArgs<'a> {
     path: &'a str,
-    replications: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<u64>,
+    mc: MonteCarloArgs,
     format: RunFormat,
     output: Option<PathBuf>,
     replication_log: Option<PathBuf>,
@@ -442,9 +426,12 @@ fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
 
 fn run(args: RunArgs<'_>) -> Result<(), Failure> {
     let model = load(args.path)?;
-    let replications = args.replications.unwrap_or(model.montecarlo.replications);
-    let seed = args.seed.unwrap_or(model.montecarlo.seed);
-    let threads = thread_count(args.threads);
+    let replications = args
+        .mc
+        .replications
+        .unwrap_or(model.montecarlo.replications);
+    let seed = args.mc.seed.unwrap_or(model.montecarlo.seed);
+    let threads = thread_count(args.mc.threads);
     let range = args
         .shard
         .map_or(0..replications, |s| s.range(replications));
@@ -481,9 +468,7 @@ fn run(args: RunArgs<'_>) -> Result<(), Failure> {
 struct SweepArgs<'a> {
     path: &'a str,
     sets: &'a [String],
-    replications: Option<u64>,
-    seed: Option<u64>,
-    threads: Option<u64>,
+    mc: MonteCarloArgs,
     out: PathBuf,
     plot: bool,
     resume: bool,
@@ -538,9 +523,12 @@ fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
         );
         return Err(Failure(EXIT_BAD_INPUT));
     }
-    let replications = args.replications.unwrap_or(model.montecarlo.replications);
-    let seed = args.seed.unwrap_or(model.montecarlo.seed);
-    let threads = thread_count(args.threads);
+    let replications = args
+        .mc
+        .replications
+        .unwrap_or(model.montecarlo.replications);
+    let seed = args.mc.seed.unwrap_or(model.montecarlo.seed);
+    let threads = thread_count(args.mc.threads);
     if let Some(shard) = args.shard {
         if args.resume {
             eprintln!(
