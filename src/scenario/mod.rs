@@ -110,8 +110,42 @@ pub fn compile_patched(
             e
         })?;
     }
-    let raw = raw::RawScenario::deserialize(toml::de::Deserializer::from(root)).map_err(syntax)?;
-    validate::compile(&raw, sha256_hex(text.as_bytes())).map_err(fail)
+    // An unknown key is dropped and reading goes on, so every typo in a file is reported
+    // in one run together with the problems validation finds; any other structural error
+    // (a wrong type, a missing key) ends the reading.
+    let mut problems = Vec::new();
+    let raw = loop {
+        match raw::RawScenario::deserialize(toml::de::Deserializer::from(root.clone())) {
+            Ok(raw) => break Some(raw),
+            Err(e) => {
+                let span = e.span();
+                let unknown_key = e.message().starts_with("unknown field");
+                problems.push(Problem::new(
+                    span.clone().unwrap_or(0..0),
+                    e.message().trim().to_string(),
+                    if unknown_key {
+                        "unknown key: a typo?"
+                    } else {
+                        "here"
+                    },
+                ));
+                let dropped = unknown_key
+                    && problems.len() < 100
+                    && span.is_some_and(|span| patch::remove_key_at(root.get_mut(), &span));
+                if !dropped {
+                    break None;
+                }
+            }
+        }
+    };
+    if let Some(raw) = raw {
+        match validate::compile(&raw, sha256_hex(text.as_bytes())) {
+            Ok(model) if problems.is_empty() => return Ok(model),
+            Ok(_) => {}
+            Err(more) => problems.extend(more),
+        }
+    }
+    Err(fail(problems))
 }
 
 /// Parses `text` into the raw scenario without compiling it (the sweep reads its

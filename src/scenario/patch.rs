@@ -281,3 +281,27 @@ impl<'de> serde::Deserialize<'de> for PatchValue {
         deserializer.deserialize_any(Visitor)
     }
 }
+
+/// Removes the key whose name stands at `span` (wherever it is nested); returns whether one
+/// was found. Used to read past an unknown key and report the next problem too.
+pub fn remove_key_at(table: &mut DeTable<'_>, span: &std::ops::Range<usize>) -> bool {
+    let found = table
+        .iter()
+        .find(|(k, _)| k.span() == *span)
+        .map(|(k, _)| k.clone());
+    if let Some(key) = found {
+        table.remove(&key);
+        return true;
+    }
+    table
+        .iter_mut()
+        .any(|(_, v)| remove_in_value(v.get_mut(), span))
+}
+
+fn remove_in_value(value: &mut DeValue<'_>, span: &std::ops::Range<usize>) -> bool {
+    match value {
+        DeValue::Table(t) => remove_key_at(t, span),
+        DeValue::Array(items) => items.iter_mut().any(|i| remove_in_value(i.get_mut(), span)),
+        _ => false,
+    }
+}

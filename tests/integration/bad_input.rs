@@ -344,6 +344,37 @@ fn every_problem_is_reported_in_one_run() {
 }
 
 #[test]
+fn typos_are_all_reported_together_with_semantic_problems() {
+    let text = BASE
+        .replacen(
+            "salience = { force = 1.0 }",
+            "salinece = { force = 1.0 }",
+            1,
+        )
+        .replacen("cohesion = 0.8", "cohesion = 1.5\ncohesoin = 0.8", 1)
+        .replacen("target = \"OP1\"", "target = \"OP9\"", 1);
+    assert_rejected_text(
+        "typos",
+        &text,
+        "unknown field `salinece`",
+        "salinece",
+        "",
+        4,
+    );
+    let err = stderr(&councilsim(&[
+        "check",
+        write_scenario("typos2.toml", &text).to_str().unwrap(),
+    ]));
+    for says in [
+        "unknown field `cohesoin`",
+        "cohesion must be a number from 0 to 1",
+        "no provision `OP9`",
+    ] {
+        assert!(err.contains(says), "expected {says:?} in\n{err}");
+    }
+}
+
+#[test]
 fn bad_command_line_values_exit_two_with_one_line() {
     let path = write_scenario("ok.toml", BASE);
     let p = path.to_str().unwrap();
