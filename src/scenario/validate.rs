@@ -85,7 +85,8 @@ impl Checker {
                 format!("members are: {}", known.join(", ")),
             );
         }
-        found
+        // Beyond the member limit (already reported) an index would not fit a MemberSet.
+        found.filter(|&i| i < limits::MAX_MEMBERS)
     }
 
     fn member_set(&mut self, ids: &Spanned<Vec<Spanned<String>>>, role: &str) -> MemberSet {

@@ -317,7 +317,9 @@ fn scenario_over_the_member_limit() {
             "[members.M{i:03}]\nname = \"m\"\npermanent = false\nstance = {{}}\n"
         ));
     }
-    text.push_str("[[drafts]]\nid = \"D\"\npenholder = \"M000\"\nprovisions = [{ id = \"P\", text = \"t\" }]\n");
+    text.push_str("[[drafts]]\nid = \"D\"\npenholder = \"M256\"\nprovisions = [{ id = \"P\", text = \"t\" }]\n");
+    text.push_str("[[relations]]\nfrom = \"M256\"\nto = \"M001\"\npull = 0.1\n");
+    text = text.replacen("quota = 1\n", "quota = 1\nveto = [\"M256\"]\n", 1);
     let path = write_scenario("big.toml", &text);
     let out = councilsim(&["check", path.to_str().unwrap()]);
     let err = stderr(&out);
@@ -441,4 +443,40 @@ fn a_failed_run_leaves_an_earlier_output_file_intact() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+/// Damaged files of every kind (characters deleted, quotes and signs inserted, numbers
+/// replaced) are reported, never a panic.
+#[test]
+fn mutated_scenarios_never_panic() {
+    let tutorial = std::fs::read_to_string(format!(
+        "{}/scenarios/tutorial.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let seed = std::fs::read_to_string(crate::support::seed_scenario()).unwrap();
+    for text in [tutorial, seed] {
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(13).collect();
+        for (k, &at) in cuts.iter().enumerate() {
+            let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let mutated = match k % 6 {
+                0 => format!("{}{}", &text[..at], &text[end..]),
+                1 => format!("{}\"{}", &text[..at], &text[at..]),
+                2 => format!("{}-{}", &text[..at], &text[at..]),
+                3 => format!("{}9999999999{}", &text[..at], &text[end..]),
+                4 => format!("{}\n[x]\n{}", &text[..at], &text[at..]),
+                _ => format!("{}0{}", &text[..at], &text[end..]),
+            };
+            // Any result is fine; a panic fails the test. A file that still compiles must run.
+            if let Ok(model) = councilsim::scenario::compile("mutated.toml", &mutated) {
+                let config = councilsim::montecarlo::RunConfig {
+                    replications: 3,
+                    seed: k as u64,
+                    threads: 1,
+                };
+                let summary = councilsim::montecarlo::run(&model, config).unwrap();
+                assert_eq!(summary.replications, 3);
+            }
+        }
+    }
 }
