@@ -139,7 +139,16 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
     let Some((first_file, first)) = parts.first().cloned() else {
         return Err("no partial results to merge".into());
     };
+    if first.cells.is_empty() || first.range[0] > first.range[1] {
+        return Err(format!("{first_file} holds no result"));
+    }
     for (file, p) in &parts {
+        if p.range[0] > p.range[1] || p.range[1] > p.replications {
+            return Err(format!(
+                "{file} covers an impossible range {}..{}",
+                p.range[0], p.range[1]
+            ));
+        }
         if p.format != PARTIAL_FORMAT {
             return Err(format!(
                 "{file} is not a councilsim partial result ({})",
