@@ -591,6 +591,10 @@ fn merge(
         eprint!("{}", e.render(false));
         Failure(EXIT_BAD_INPUT)
     })?;
+    if !merged.cells[0].fits(&model) {
+        eprintln!("error: the partial results do not match their own scenario");
+        return Err(Failure(EXIT_BAD_INPUT));
+    }
     let report = report::build(&model, &merged.cells[0], merged.seed);
     emit(Some(out.to_path_buf()), &render_report(&report, format)?)
 }

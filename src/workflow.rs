@@ -473,6 +473,16 @@ pub fn write_merged_sweep(
 ) -> Result<(), JobError> {
     let cells = sweep::plan(&merged.scenario.path, &merged.scenario.text, &merged.grid)
         .map_err(|e| JobError::Refused(format!("the shards' scenario no longer compiles: {e}")))?;
+    if cells.len() != merged.cells.len()
+        || cells
+            .iter()
+            .zip(&merged.cells)
+            .any(|(c, s)| !s.fits(&c.model))
+    {
+        return Err(JobError::Refused(
+            "the partial results do not match their own scenario's cells".into(),
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     if plot {
         check_plottable(&merged.grid)?;

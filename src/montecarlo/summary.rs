@@ -262,6 +262,19 @@ impl Summary {
         }
     }
 
+    /// Whether this summary has the shape of `model`'s (a summary read from a file is
+    /// checked before it is reported).
+    pub fn fits(&self, model: &Model) -> bool {
+        let n = model.members.len();
+        self.ballots.len() == model.ballots.len()
+            && self.ballots.iter().all(|b| {
+                b.votes.len() == n
+                    && b.vetoed_by.len() == n
+                    && b.yes_histogram.len() == n + 1
+                    && (b.pivotal.is_empty() || b.pivotal.len() == n)
+            })
+    }
+
     /// Adds `other` (from the same model) into `self`; exact and order-independent.
     pub fn merge(&mut self, other: &Summary) {
         self.replications += other.replications;
