@@ -314,7 +314,7 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
         let kept = std::fs::read_to_string(&path)
             .ok()
             .and_then(|t| serde_json::from_str::<CellFile>(&t).ok())
-            .filter(|f| job.resume && f.key == key);
+            .filter(|f| job.resume && f.key == key && f.summary.fits(&cell.model));
         let summary = match kept {
             Some(file) => {
                 progress.cell_done(job.replications);
