@@ -164,6 +164,17 @@ struct MonteCarloArgs {
     threads: Option<u64>,
 }
 
+impl MonteCarloArgs {
+    /// Replications, seed and threads, with the scenario's defaults filled in.
+    fn resolve(&self, model: &Model) -> (u64, u64, usize) {
+        (
+            self.replications.unwrap_or(model.montecarlo.replications),
+            self.seed.unwrap_or(model.montecarlo.seed),
+            thread_count(self.threads),
+        )
+    }
+}
+
 /// Which share of the replications to compute.
 #[derive(Debug, clap::Args)]
 struct Sharding {
@@ -397,18 +408,21 @@ fn job_failed(e: JobError) -> Failure {
     }
 }
 
+/// Pretty JSON ending in a newline.
+fn pretty_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    let mut json = serde_json::to_string_pretty(value).map_err(|e| {
+        eprintln!("error: cannot serialise the output: {e}");
+        Failure(EXIT_INTERNAL)
+    })?;
+    json.push('\n');
+    Ok(json)
+}
+
 fn render_report(report: &report::Report, format: RunFormat) -> Result<String, Failure> {
-    Ok(match format {
-        RunFormat::Table => table::render(report),
-        RunFormat::Json => {
-            let mut json = serde_json::to_string_pretty(report).map_err(|e| {
-                eprintln!("error: cannot serialise the report: {e}");
-                Failure(EXIT_INTERNAL)
-            })?;
-            json.push('\n');
-            json
-        }
-    })
+    match format {
+        RunFormat::Table => Ok(table::render(report)),
+        RunFormat::Json => pretty_json(report),
+    }
 }
 
 fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
@@ -426,12 +440,7 @@ fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
 
 fn run(args: RunArgs<'_>) -> Result<(), Failure> {
     let model = load(args.path)?;
-    let replications = args
-        .mc
-        .replications
-        .unwrap_or(model.montecarlo.replications);
-    let seed = args.mc.seed.unwrap_or(model.montecarlo.seed);
-    let threads = thread_count(args.mc.threads);
+    let (replications, seed, threads) = args.mc.resolve(&model);
     let range = args
         .shard
         .map_or(0..replications, |s| s.range(replications));
@@ -516,19 +525,10 @@ fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
         }
         Failure(EXIT_BAD_INPUT)
     })?;
-    if args.plot && axes.len() > 2 {
-        eprintln!(
-            "error: --plot draws against one or two swept parameters; this sweep has {}",
-            axes.len()
-        );
-        return Err(Failure(EXIT_BAD_INPUT));
+    if args.plot {
+        workflow::check_plottable(&axes).map_err(job_failed)?;
     }
-    let replications = args
-        .mc
-        .replications
-        .unwrap_or(model.montecarlo.replications);
-    let seed = args.mc.seed.unwrap_or(model.montecarlo.seed);
-    let threads = thread_count(args.mc.threads);
+    let (replications, seed, threads) = args.mc.resolve(&model);
     if let Some(shard) = args.shard {
         if args.resume {
             eprintln!(
@@ -625,20 +625,14 @@ fn backtest(paths: &[String], mc: &MonteCarloArgs, format: RunFormat) -> Result<
             eprintln!("error: {path} has no [observed] table to compare with");
             return Err(Failure(EXIT_BAD_INPUT));
         }
-        let seed = mc.seed.unwrap_or(model.montecarlo.seed);
-        let n = mc.replications.unwrap_or(model.montecarlo.replications);
-        let summary =
-            workflow::run_replications(&model, seed, 0..n, thread_count(mc.threads), None, true)
-                .map_err(job_failed)?;
+        let (n, seed, threads) = mc.resolve(&model);
+        let summary = workflow::run_replications(&model, seed, 0..n, threads, None, true)
+            .map_err(job_failed)?;
         checks.push(crate::backtest::check(path, &model, &summary, seed));
     }
     let text = match format {
         RunFormat::Table => crate::backtest::render(&checks),
-        RunFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&checks).unwrap_or_default();
-            json.push('\n');
-            json
-        }
+        RunFormat::Json => pretty_json(&checks)?,
     };
     emit(None, &text)
 }
@@ -647,11 +641,7 @@ fn power(path: &str, format: RunFormat) -> Result<(), Failure> {
     let model = load(path)?;
     let power = crate::power::indices(&model);
     let text = match format {
-        RunFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&power).unwrap_or_default();
-            json.push('\n');
-            json
-        }
+        RunFormat::Json => pretty_json(&power)?,
         RunFormat::Table => {
             let mut out = format!(
                 "{}\nA-priori voting power on substantive questions ({} members)\n{:<8} {:>5} {:>15} {:>12} {:>18}\n",

@@ -259,6 +259,9 @@ fn identity(job: &SweepJob<'_>) -> SweepIdentity {
 
 /// Runs a whole sweep into `job.out`.
 pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
+    if job.plot {
+        check_plottable(job.axes)?;
+    }
     let identity = identity(job);
     let cells_dir = job.out.join("cells");
     std::fs::create_dir_all(&cells_dir).map_err(io(&cells_dir))?;
@@ -298,9 +301,6 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
         merged_from: Vec::new(),
     };
     write_json(&manifest_path, &manifest)?;
-    if job.plot {
-        check_plottable(job.axes)?;
-    }
     let pool = runner::pool(job.threads)?;
     let mut progress = Progress::new(
         job.quiet,
@@ -405,7 +405,8 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), JobError> {
     export::write_atomically(path, text.as_bytes()).map_err(io(path))
 }
 
-fn check_plottable(axes: &[Axis]) -> Result<(), JobError> {
+/// Refuses `--plot` for a grid of other than one or two axes, before anything runs.
+pub fn check_plottable(axes: &[Axis]) -> Result<(), JobError> {
     if axes.is_empty() || axes.len() > 2 {
         return Err(JobError::Refused(format!(
             "--plot draws against one or two swept parameters; this sweep has {}",
