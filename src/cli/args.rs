@@ -2,7 +2,7 @@
 //! how many threads ([`MonteCarloArgs`]), which shard to compute ([`Sharding`]) and the
 //! output formats. Each is parsed in one place, so every command reads them alike.
 
-use super::Failure;
+use super::error::Error;
 use crate::model::Model;
 use crate::montecarlo::shard::Shard;
 use crate::scenario::limits;
@@ -48,15 +48,12 @@ pub struct Sharding {
 
 impl Sharding {
     /// The shard from `--shard`, or else from a cluster scheduler's environment.
-    pub fn resolve(&self) -> Result<Option<Shard>, Failure> {
+    pub fn resolve(&self) -> Result<Option<Shard>, Error> {
         let shard = match &self.shard {
             Some(text) => Shard::parse(text).map(Some),
             None => Shard::from_env(|k| std::env::var(k).ok(), self.shards),
         };
-        shard.map_err(|m| {
-            eprintln!("error: {m}");
-            Failure(super::EXIT_BAD_INPUT)
-        })
+        shard.map_err(Error::Usage)
     }
 }
 
