@@ -15,7 +15,7 @@ pub struct MonteCarloArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
     pub replications: Option<u64>,
     /// Master seed [default: the scenario's montecarlo.seed].
-    #[arg(long)]
+    #[arg(long, value_parser = seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. The result does not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -81,4 +81,12 @@ pub fn thread_count(threads: Option<u64>) -> usize {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |t| t as usize,
     )
+}
+
+/// Parses a master seed: an integer from 0 to 2⁶⁴ − 1. Negative numbers reach this parser
+/// (rather than being taken for flags, which made clap suggest `-- -1`) so that the
+/// message can say what a seed is.
+pub fn seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("seeds are integers from 0 to 2^64 - 1 ({})", u64::MAX))
 }

@@ -91,7 +91,7 @@ enum Command {
         /// Scenario file (TOML).
         scenario: String,
         /// Master seed [default: the scenario's montecarlo.seed].
-        #[arg(long)]
+        #[arg(long, value_parser = args::seed, allow_negative_numbers = true)]
         seed: Option<u64>,
         /// Replication index.
         #[arg(long, default_value_t = 0)]

@@ -73,3 +73,52 @@ fn a_closed_pipe_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.is_empty(), "no message on a closed pipe: {err}");
 }
+
+#[test]
+fn a_negative_seed_is_refused_with_what_a_seed_is() {
+    let path = tutorial();
+    for args in [
+        vec!["run", "--seed", "-1", &path],
+        vec!["run", "--seed=-1", &path],
+        vec!["trace", "--seed", "-1", &path],
+        vec!["bench", "--seed", "18446744073709551616", &path],
+        vec!["backtest", "--seed", "x", &path],
+    ] {
+        let out = councilsim(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("seeds are integers from 0 to 2^64 - 1 (18446744073709551615)"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains("-- -1"),
+            "no suggestion that fails too: {err}"
+        );
+    }
+    // The largest seed is a seed.
+    let out = councilsim(&["trace", "--seed", "18446744073709551615", &path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_shard_records_the_hash_of_the_text_it_embeds_and_ran() {
+    let path = tutorial();
+    let out = councilsim(&[
+        "run",
+        &path,
+        "--replications",
+        "20",
+        "--shard",
+        "0/2",
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let part: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = part["scenario"]["text"].as_str().unwrap();
+    assert_eq!(text, std::fs::read_to_string(&path).unwrap());
+    assert_eq!(
+        part["scenario"]["sha256"].as_str().unwrap(),
+        councilsim::scenario::sha256_hex(text.as_bytes())
+    );
+}
