@@ -2,6 +2,7 @@
 
 mod allocations;
 mod bad_input;
+mod behaviour;
 mod determinism;
 mod docs;
 mod history;
