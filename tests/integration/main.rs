@@ -5,6 +5,7 @@ mod bad_input;
 mod behaviour;
 mod determinism;
 mod docs;
+mod golden;
 mod history;
 mod model;
 mod negotiation;
