@@ -140,9 +140,10 @@ impl Members {
 /// How a bloc settles its common vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlocRule {
-    /// A strict majority of members' intended votes; a split bloc abstains.
+    /// A strict majority of the bloc members' own votes as drawn (each with its noise, before
+    /// anyone follows the bloc and before absence is drawn); a split bloc abstains.
     Majority,
-    /// The leader's intended vote.
+    /// The leader's own vote as drawn (with its noise), not its noise-free intention.
     Leader(u16),
 }
 

@@ -122,7 +122,10 @@ impl Replication<'_> {
 
     /// What member `i` asks for on draft `d`: the declared amendment it sponsors that it
     /// gains most from, else a move of the text to its ideal point on the dimension that
-    /// costs it most. Nothing that was refused on the same text is asked again.
+    /// costs it most. Refusals last until the text changes, with different scope: a refused
+    /// declared amendment is skipped by every sponsor (memory per amendment), a refused move
+    /// only by the member refused, and only on the dimension it was refused on — if that is
+    /// still the dimension that costs it most, the member asks nothing (memory per asker).
     fn choose_ask(&self, i: usize, d: usize, s: &mut Scratch) -> Option<(Ask, f64)> {
         let model = self.model;
         let text = &self.texts[d];

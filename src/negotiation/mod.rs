@@ -91,8 +91,10 @@ pub struct Replication<'m> {
     /// Amendments the penholder wrote into the text in consultations.
     incorporated: Vec<bool>,
     /// For each amendment, 1 + the text version on which it was last refused (0: never).
+    /// Shared by its sponsors: once refused, no sponsor asks for it on that text.
     amendment_refused_at: Vec<u32>,
     /// For each draft and member, the softening last refused: (dimension, 1 + version).
+    /// Per asker: another member may still ask for the same move.
     soften_refused: Vec<(u16, u32)>,
     /// Motions already dealt with (each is voted at most once).
     motion_done: Vec<bool>,
