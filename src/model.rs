@@ -51,6 +51,9 @@ pub struct Model {
     pub montecarlo: MonteCarloDefaults,
     /// The real record, if the scenario has an `[observed]` table.
     pub observed: Option<Observed>,
+    /// Things in a valid file that are probably not what its author meant (a preset's quota
+    /// that does not fit the membership): `check` shows them, they never fail it.
+    pub warnings: Vec<crate::scenario::Problem>,
 }
 
 /// The real record of a meeting, for backtests.

@@ -105,7 +105,18 @@ pub fn check(paths: &[String]) -> Result<(), Error> {
     let mut failed = Vec::new();
     let mut reader_gone = false;
     for path in paths {
-        match scenario::load(path) {
+        let loaded = scenario::read(path).and_then(|text| {
+            let model = scenario::compile(path, &text).map_err(scenario::LoadError::Invalid)?;
+            if !model.warnings.is_empty() {
+                // Warnings go to standard error: the file is valid and the check passes.
+                eprint!(
+                    "{}",
+                    scenario::diagnostics::render_warnings(path, &text, &model.warnings, false)
+                );
+            }
+            Ok(model)
+        });
+        match loaded {
             Ok(model) if !reader_gone => {
                 let line = format!(
                     "ok: {path} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",

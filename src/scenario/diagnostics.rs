@@ -63,6 +63,53 @@ struct ProblemReport {
     help: Option<String>,
 }
 
+/// The same report as [`ProblemReport`], shown as a warning: the file is valid.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(severity(Warning))]
+struct WarningReport {
+    message: String,
+    #[source_code]
+    code: NamedSource<Arc<String>>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+/// Renders `warnings` about the valid scenario `path` (text `source`): each with
+/// `file:line:column` and its span underlined, like a problem, but they do not fail a check.
+pub fn render_warnings(path: &str, source: &str, warnings: &[Problem], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(200);
+    let located = ScenarioError {
+        path: path.to_string(),
+        source: Arc::new(source.to_string()),
+        problems: Vec::new(),
+    };
+    let mut out = String::new();
+    for warning in warnings {
+        let (line, column) = located.line_column(warning.span.start);
+        let report = WarningReport {
+            message: format!("{path}:{line}:{column}: warning: {}", warning.message),
+            code: NamedSource::new(path, Arc::clone(&located.source)),
+            span: warning.span.clone().into(),
+            label: warning.label.clone(),
+            help: warning.help.clone(),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            out.push_str(&report.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 impl ScenarioError {
     /// Line and column (both from 1) of a byte offset, for messages and tests.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {

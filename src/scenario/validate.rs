@@ -33,6 +33,7 @@ pub fn compile(raw: &RawScenario, sha256: String) -> Result<Model, Vec<Problem>>
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
     dim_index: BTreeMap<String, usize>,
     member_index: BTreeMap<String, usize>,
 }
@@ -217,7 +218,9 @@ impl Checker {
             ballots: Vec::new(),
             montecarlo,
             observed: None,
+            warnings: Vec::new(),
         };
+        model.warnings = std::mem::take(&mut self.warnings);
         if self.problems.is_empty() {
             let furthest_first = self.keyword(
                 raw.rules.amendment_order.as_ref(),
@@ -591,9 +594,21 @@ impl Checker {
         let preset = self.keyword(
             r.preset.as_ref(),
             "rules preset",
-            &["security-council", "general-assembly", "custom"],
+            &[
+                "security-council",
+                "security-council-1946",
+                "general-assembly",
+                "custom",
+            ],
             "security-council",
         );
+        // The Council's two compositions: 15 members and quota 9 since 1966 (Charter
+        // Art. 23 and 27 as amended in 1965), 11 members and quota 7 from 1946 to 1965.
+        let council = match preset {
+            "security-council" => Some((15, 9)),
+            "security-council-1946" => Some((11, 7)),
+            _ => None,
+        };
         let majority_default = if preset == "general-assembly" {
             "present-and-voting"
         } else {
@@ -655,14 +670,37 @@ impl Checker {
                 }
             }
         };
-        let default_quota = match (preset, majority) {
-            ("security-council", _) => Some(9),
+        let default_quota = match (council, majority) {
+            (Some((_, quota)), _) => Some(quota),
             // The quota is not used by the present-and-voting rules.
             (_, Majority::PresentAndVoting | Majority::TwoThirdsPresentAndVoting) => Some(1),
             _ => None,
         };
         let q = quota(r.quota.as_ref(), "quota", default_quota);
         let pq = quota(r.procedural_quota.as_ref(), "procedural_quota", Some(q));
+        if let (Some((seats, preset_quota)), None) = (council, &r.quota) {
+            if n != seats && preset_quota <= n {
+                let span = r.preset.as_ref().map_or(raw.members.span(), |p| p.span());
+                self.warnings.push(
+                    Problem::new(
+                        span,
+                        format!(
+                            "the {preset} preset's quota of {preset_quota} is meant for {seats} \
+                             members, but this body has {n}"
+                        ),
+                        format!("quota {preset_quota} of {seats}"),
+                    )
+                    .with_help(match preset {
+                        "security-council" if n == 11 => {
+                            "for the Council of 1946–1965 use preset = \"security-council-1946\" \
+                             (quota 7), or set rules.quota"
+                                .to_string()
+                        }
+                        _ => format!("set rules.quota for a body of {n}"),
+                    }),
+                );
+            }
+        }
         let veto = match &r.veto {
             Some(list) => {
                 let mut set = MemberSet::EMPTY;
@@ -673,7 +711,7 @@ impl Checker {
                 }
                 set
             }
-            None if preset == "security-council" => members.permanent,
+            None if council.is_some() => members.permanent,
             None => MemberSet::EMPTY,
         };
         Rules {

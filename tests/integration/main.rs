@@ -4,6 +4,7 @@ mod allocations;
 mod bad_input;
 mod behaviour;
 mod cli;
+mod council;
 mod determinism;
 mod docs;
 mod golden;
