@@ -22,6 +22,8 @@ pub struct Model {
     pub dims: Vec<Dimension>,
     /// The status quo Q as a position (each dimension's `status_quo`).
     pub status_quo_position: Vec<f64>,
+    /// Each draft's position as circulated, `draft * dims + dim` (a `reference` may name it).
+    pub circulated_positions: Vec<f64>,
     /// Delegations, in id order.
     pub members: Members,
     /// Whether any member may be absent (turnout below 1): only then is presence drawn.
@@ -44,9 +46,20 @@ pub struct Model {
     pub negotiation: Negotiation,
     /// The exponent p in the utility `-Σ s·|x - T|^p`.
     pub distance_exponent: f64,
-    /// The fixed order of votes at the meeting: motions, then per draft its amendments
+    /// The fixed order of votes: meeting by meeting, motions, then per draft its amendments
     /// (furthest removed first, or as submitted) and the draft itself.
     pub ballots: Vec<Ballot>,
+    /// Each ballot's condition for being put (`tabled_if`), by index into `ballots`.
+    pub conditions: Vec<Option<Condition>>,
+    /// Meetings in order of time; each takes a contiguous run of `ballots`.
+    pub meetings: Vec<Meeting>,
+    /// The meeting at which each draft is voted (index into `meetings`).
+    pub draft_meeting: Vec<u16>,
+    /// Each draft's ballot (index into `ballots`), whose stances its consultations use.
+    pub draft_ballot: Vec<u32>,
+    /// Every member's stance on every ballot, `ballot * members + member`: the member's own
+    /// stance with its `on."BALLOT_ID"` overrides, resolved once so the hot loop indexes.
+    pub stances: Vec<BallotStance>,
     /// Defaults for the Monte Carlo run.
     pub montecarlo: MonteCarloDefaults,
     /// The real record, if the scenario has an `[observed]` table.
@@ -54,6 +67,69 @@ pub struct Model {
     /// Things in a valid file that are probably not what its author meant (a preset's quota
     /// that does not fit the membership): `check` shows them, they never fail it.
     pub warnings: Vec<crate::scenario::Problem>,
+}
+
+/// A member's stance on one ballot: what its vote on that ballot depends on besides the
+/// text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BallotStance {
+    /// Added to Δ apart from the text: the act bonus r on a draft, the `act_bonus` given
+    /// for an amendment (default 0), the motion bias on a motion.
+    pub bonus: f64,
+    /// Yes threshold a ≥ 0.
+    pub yes: f64,
+    /// No threshold b ≥ 0.
+    pub no: f64,
+    /// Logistic noise scale τ ≥ 0 (with the scenario's noise scale applied).
+    pub tau: f64,
+    /// Probability of voting at all.
+    pub turnout: f64,
+    /// What a draft's text is measured against.
+    pub reference: Reference,
+}
+
+/// What a member measures a draft against: Δ = U(text) − U(reference) + r + π.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// The status quo in force (moved by every adopted draft on what its text speaks to).
+    StatusQuo,
+    /// Another draft's text as it stands.
+    Draft(u16),
+    /// A draft's text as circulated, before consultations changed it.
+    Circulated(u16),
+}
+
+/// How an earlier ballot must have ended for a later one to be put (`tabled_if`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Condition {
+    /// The earlier ballot (index into [`Model::ballots`]).
+    pub ballot: u32,
+    /// The ending it needs.
+    pub when: ConditionKind,
+}
+
+/// The endings `tabled_if` can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionKind {
+    /// It was adopted.
+    Adopted,
+    /// It was put to the vote and not adopted (for want of votes or vetoed).
+    Failed,
+    /// It was vetoed.
+    Vetoed,
+    /// Anything but adopted: failed, vetoed, withdrawn, not tabled, lapsed.
+    NotAdopted,
+}
+
+/// One formal meeting: a time and the ballots taken at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    /// Minute at which it opens.
+    pub at: u64,
+    /// Its ballots, `first..end` in [`Model::ballots`].
+    pub first: u32,
+    /// One past its last ballot.
+    pub end: u32,
 }
 
 /// The real record of a meeting, for backtests.
@@ -95,6 +171,20 @@ pub struct Dimension {
     pub status_quo: f64,
     /// Where a text stands that says nothing on this dimension.
     pub silent: f64,
+    /// It counts things (crossings, months): every text position on it is a whole number.
+    pub integer: bool,
+}
+
+impl Dimension {
+    /// `x` as a position on this dimension: rounded to a whole number if it counts things.
+    #[inline]
+    pub fn snap(&self, x: f64) -> f64 {
+        if self.integer {
+            x.round()
+        } else {
+            x
+        }
+    }
 }
 
 /// Delegations as struct-of-arrays: the hot loop reads one field of every member at a time.
@@ -213,8 +303,14 @@ pub struct Draft {
     pub id: String,
     /// Short title.
     pub title: String,
-    /// The member who holds the pen.
+    /// The member who holds the pen (the `lead`, else the first penholder listed).
     pub penholder: u16,
+    /// Every co-penholder (the penholder included).
+    pub penholders: MemberSet,
+    /// Several penholders and no lead: a change needs every one's E to rise.
+    pub joint: bool,
+    /// Its meeting's time in minutes (`vote_day`).
+    pub vote_at: u64,
     /// Indices into [`Model::provisions`] of the text as circulated.
     pub provisions: Vec<u32>,
     /// Every provision that can ever be in this draft: its own and its amendments' new ones.
@@ -380,6 +476,31 @@ pub struct MonteCarloDefaults {
 }
 
 impl Model {
+    /// Member `i`'s stance on ballot `b`.
+    #[inline]
+    pub fn stance(&self, b: usize, i: usize) -> &BallotStance {
+        &self.stances[b * self.members.len() + i]
+    }
+
+    /// Member `i`'s stance on draft `d` (what its consultations use).
+    #[inline]
+    pub fn draft_stance(&self, d: usize, i: usize) -> &BallotStance {
+        self.stance(self.draft_ballot[d] as usize, i)
+    }
+
+    /// Multiplies every temperature τ by `k` (`[model] noise_scale`, `--noise-scale`).
+    pub fn scale_noise(&mut self, k: f64) {
+        self.members.temperature.iter_mut().for_each(|t| *t *= k);
+        self.stances.iter_mut().for_each(|s| s.tau *= k);
+    }
+
+    /// Draft `d`'s position as circulated.
+    #[inline]
+    pub fn circulated(&self, d: usize) -> &[f64] {
+        let k = self.dim_count();
+        &self.circulated_positions[d * k..(d + 1) * k]
+    }
+
     /// Number of dimensions.
     #[inline]
     pub fn dim_count(&self) -> usize {

@@ -3,7 +3,8 @@
 //! A text is the set of provisions present plus, per dimension, the net shift that
 //! negotiated rewording has given it. Its position on dimension d is
 //! `clamp(mean of the present provisions that speak to d (or the dimension's silent
-//! position) + shift_d, lo_d, hi_d)`. Amendments switch provisions on and off; rewording
+//! position) + shift_d, lo_d, hi_d)`, rounded to a whole number on a dimension with
+//! `integer = true`. Amendments switch provisions on and off; rewording
 //! survives them, as negotiated language does in a real text.
 
 use crate::model::{AmendmentAction, Model};
@@ -122,7 +123,16 @@ impl Text {
         } else {
             dim.silent
         };
-        self.position[d] = (base + self.shift[d]).clamp(dim.lo, dim.hi);
+        let x = (base + self.shift[d]).clamp(dim.lo, dim.hi);
+        // A dimension that counts things takes whole numbers only, whatever produced the
+        // position: a mean of provisions, a move or a compromise.
+        self.position[d] = if dim.integer { x.round() } else { x };
+    }
+
+    /// Whether the text says anything on dimension `d`: a present provision sets it, or
+    /// negotiated rewording has moved it. (An adopted draft moves the status quo there.)
+    pub fn speaks_to(&self, d: usize) -> bool {
+        self.count[d] > 0 || self.shift[d] != 0.0
     }
 }
 

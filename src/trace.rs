@@ -127,6 +127,19 @@ pub enum TraceEvent {
         /// The text's position per dimension.
         position: Vec<f64>,
     },
+    /// A ballot was not put because the earlier ballot its `tabled_if` names did not end
+    /// as required.
+    ConditionUnmet {
+        /// Ballot index (voting order).
+        ballot: u16,
+    },
+    /// A draft was adopted and the status quo moved to its text on what it speaks to.
+    StatusQuoMoved {
+        /// The adopted draft.
+        draft: u16,
+        /// The status quo in force from now on, per dimension.
+        position: Vec<f64>,
+    },
     /// A ballot was not put to the vote.
     Skipped {
         /// Ballot index (voting order).

@@ -90,3 +90,13 @@ pub fn seed(text: &str) -> Result<u64, String> {
     text.parse()
         .map_err(|_| format!("seeds are integers from 0 to 2^64 - 1 ({})", u64::MAX))
 }
+
+/// Parses a noise scale: a finite number ≥ 0 that multiplies every temperature.
+pub fn noise_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(k) if k.is_finite() && k >= 0.0 => Ok(k),
+        _ => Err(format!(
+            "`{text}` is not a noise scale: expected a finite number ≥ 0"
+        )),
+    }
+}

@@ -67,10 +67,18 @@ pub fn trace(
 }
 
 /// `councilsim backtest`: the Monte Carlo against each scenario's `[observed]` record.
-pub fn backtest(paths: &[String], mc: &MonteCarloArgs, format: RunFormat) -> Result<(), Error> {
+pub fn backtest(
+    paths: &[String],
+    mc: &MonteCarloArgs,
+    noise_scale: Option<f64>,
+    format: RunFormat,
+) -> Result<(), Error> {
     let mut checks = Vec::with_capacity(paths.len());
     for path in paths {
-        let model = scenario::load(path)?;
+        let mut model = scenario::load(path)?;
+        if let Some(k) = noise_scale {
+            model.scale_noise(k);
+        }
         if model.observed.is_none() {
             return Err(Error::Usage(format!(
                 "{path} has no [observed] table to compare with"

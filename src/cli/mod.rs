@@ -120,6 +120,10 @@ enum Command {
         scenarios: Vec<String>,
         #[command(flatten)]
         montecarlo: MonteCarloArgs,
+        /// Multiply every temperature τ by K (on top of the file's `[model] noise_scale`),
+        /// to see how robust each reproduction is to more noise.
+        #[arg(long, value_name = "K", value_parser = args::noise_scale)]
+        noise_scale: Option<f64>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
@@ -221,8 +225,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
         Command::Backtest {
             scenarios,
             montecarlo,
+            noise_scale,
             format,
-        } => inspect::backtest(&scenarios, &montecarlo, format),
+        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format),
         Command::Power { scenario, format } => inspect::power(&scenario, format),
         Command::Check { scenarios } => inspect::check(&scenarios),
     }

@@ -187,6 +187,29 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
                 draft(*d),
                 position(model, p)
             ),
+            TraceEvent::StatusQuoMoved { draft: d, position: p } => writeln!(
+                out,
+                "{t}  the status quo moves to {}'s text on what it speaks to: now {}",
+                draft(*d),
+                position(model, p)
+            ),
+            TraceEvent::ConditionUnmet { ballot } => {
+                let b = model.ballots[*ballot as usize];
+                let c = model.conditions[*ballot as usize].expect("a condition");
+                let when = match c.when {
+                    crate::model::ConditionKind::Adopted => "adopted",
+                    crate::model::ConditionKind::Failed => "failed",
+                    crate::model::ConditionKind::Vetoed => "vetoed",
+                    crate::model::ConditionKind::NotAdopted => "not adopted",
+                };
+                writeln!(
+                    out,
+                    "{t}  {} {} is not put: it is tabled only if {} was {when}",
+                    model.ballot_kind(b),
+                    model.ballot_id(b),
+                    model.ballot_id(model.ballots[c.ballot as usize])
+                )
+            }
             TraceEvent::Skipped {
                 ballot,
                 record,
@@ -344,6 +367,14 @@ pub fn jsonl(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Stri
             }
             TraceEvent::InBlue { draft: d, position } => {
                 json!({"event": "in_blue", "draft": draft(*d), "position": position_json(model, position)})
+            }
+            TraceEvent::StatusQuoMoved { draft: d, position } => {
+                json!({"event": "status_quo_moved", "draft": draft(*d), "position": position_json(model, position)})
+            }
+            TraceEvent::ConditionUnmet { ballot } => {
+                let b = model.ballots[*ballot as usize];
+                json!({"event": "not_put", "ballot": model.ballot_id(b), "kind": model.ballot_kind(b),
+                       "status": "not-tabled", "reason": "tabled_if"})
             }
             TraceEvent::Skipped {
                 ballot,

@@ -36,7 +36,7 @@ impl Replication<'_> {
     pub(super) fn schedule_round(&mut self, d: usize) {
         let length = rng::duration(&mut self.rng, self.model.negotiation.round_length);
         let end = self.now + length;
-        if end >= self.meeting_at {
+        if end >= self.draft_meeting_at(d) {
             return;
         }
         for relation in 0..self.model.relations.len() {
@@ -70,18 +70,18 @@ impl Replication<'_> {
             );
         }
         let model = self.model;
-        let penholder = model.drafts[d].penholder as usize;
+        let penholders = model.drafts[d].penholders;
         let mut s = std::mem::take(&mut self.scratch);
         // The penholder's E for the current text; nothing but its own answers changes the
         // text, ideal points or pressure during a round, so it is computed once and updated.
         let mut current: Option<Expectation> = None;
         let mut last_refusal: Option<(Ask, f64, Weighing)> = None;
         for i in 0..model.members.len() {
-            if i == penholder {
+            if penholders.contains(i) {
                 continue;
             }
             let delta = self.draft_delta(i, d, self.texts[d].position());
-            let threshold = model.members.yes_threshold[i];
+            let threshold = model.draft_stance(d, i).yes;
             if delta > threshold {
                 continue;
             }
@@ -170,7 +170,7 @@ impl Replication<'_> {
         let ask = Ask::Soften {
             dim: dim as u16,
             from: position[dim],
-            to: self.ideal[i * k + dim],
+            to: model.dims[dim].snap(self.ideal[i * k + dim]),
         };
         Some((ask, loss))
     }
@@ -197,6 +197,9 @@ impl Replication<'_> {
             }
             Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
         }
+        if model.drafts[d].joint {
+            return self.weigh_jointly(i, d, ask, before, candidate, s);
+        }
         let full = self.expectation(d, &candidate, s);
         s.text = candidate;
         let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
@@ -207,7 +210,7 @@ impl Replication<'_> {
         if let Ask::Soften { dim, from, to } = ask {
             let share = 1.0 - model.members.flexibility[i];
             if model.negotiation.compromise && share > 0.0 && share < 1.0 {
-                let target = from + share * (to - from);
+                let target = model.dims[dim as usize].snap(from + share * (to - from));
                 let mut offer = std::mem::take(&mut s.compromise);
                 offer.copy_from(&self.texts[d]);
                 offer.reword(model, dim as usize, target);
@@ -216,6 +219,65 @@ impl Replication<'_> {
                 compromise = Some(e);
                 if e.expected() > best.1 {
                     best = (Verdict::Compromise(target), e.expected());
+                }
+            }
+        }
+        Weighing {
+            verdict: best.0,
+            before,
+            full,
+            compromise,
+        }
+    }
+
+    /// [`Self::weigh`] for co-penholders without a lead: an option is acceptable only if it
+    /// raises every penholder's E_j = P(adopt)·Δ_j, and of the acceptable ones the penholders
+    /// take the one whose smallest rise is largest; if none is acceptable, they refuse.
+    /// `candidate` holds the text as asked. (E of the first listed penholder is reported.)
+    fn weigh_jointly(
+        &self,
+        i: usize,
+        d: usize,
+        ask: Ask,
+        before: Expectation,
+        candidate: crate::text::Text,
+        s: &mut Scratch,
+    ) -> Weighing {
+        let model = self.model;
+        let penholders = model.drafts[d].penholders;
+        let now = self.expectation(d, &self.texts[d], s);
+        for j in penholders.iter() {
+            s.pen_before[j] = now.p_adopt * s.deltas[j];
+        }
+        // The smallest rise of E over the penholders for the text whose expectation `e`
+        // just left every Δ in `s.deltas`.
+        let smallest_rise = |e: Expectation, s: &Scratch| {
+            penholders
+                .iter()
+                .map(|j| e.p_adopt * s.deltas[j] - s.pen_before[j])
+                .fold(f64::INFINITY, f64::min)
+        };
+        let full = self.expectation(d, &candidate, s);
+        let mut best = (Verdict::Refused, MIN_GAIN);
+        let rise = smallest_rise(full, s);
+        if rise > best.1 {
+            best = (Verdict::Accepted, rise);
+        }
+        s.text = candidate;
+        let mut compromise = None;
+        if let Ask::Soften { dim, from, to } = ask {
+            let share = 1.0 - model.members.flexibility[i];
+            if model.negotiation.compromise && share > 0.0 && share < 1.0 {
+                let target = model.dims[dim as usize].snap(from + share * (to - from));
+                let mut offer = std::mem::take(&mut s.compromise);
+                offer.copy_from(&self.texts[d]);
+                offer.reword(model, dim as usize, target);
+                let e = self.expectation(d, &offer, s);
+                s.compromise = offer;
+                compromise = Some(e);
+                let rise = smallest_rise(e, s);
+                if rise > best.1 {
+                    best = (Verdict::Compromise(target), rise);
                 }
             }
         }
@@ -294,15 +356,11 @@ impl Replication<'_> {
         for i in 0..m.len() {
             let delta = self.draft_delta(i, d, text.position());
             s.deltas[i] = delta;
-            let mut p = behaviour::vote_probabilities(
-                delta,
-                m.yes_threshold[i],
-                m.no_threshold[i],
-                m.temperature[i],
-            );
+            let stance = model.draft_stance(d, i);
+            let mut p = behaviour::vote_probabilities(delta, stance.yes, stance.no, stance.tau);
             if model.any_absence {
                 // An absent member counts like an abstention under every rule.
-                let t = m.turnout[i];
+                let t = stance.turnout;
                 p = VoteProbabilities {
                     yes: p.yes * t,
                     no: p.no * t,
@@ -334,11 +392,8 @@ impl Replication<'_> {
         let relation = model.relations[r];
         let from = relation.from as usize;
         let delta = self.draft_delta(from, d, self.texts[d].position());
-        let intended = intended_vote(
-            delta,
-            model.members.yes_threshold[from],
-            model.members.no_threshold[from],
-        );
+        let stance = model.draft_stance(d, from);
+        let intended = intended_vote(delta, stance.yes, stance.no);
         let shift = match intended {
             Vote::Yes => relation.pull,
             Vote::No => -relation.pull,

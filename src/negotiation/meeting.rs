@@ -11,7 +11,7 @@ use super::{Replication, Scratch};
 use crate::behaviour::{sampled_vote, Vote};
 use crate::engine::rng;
 use crate::memberset::MemberSet;
-use crate::model::{Ballot, BlocRule, MotionKind, Tabling};
+use crate::model::{Ballot, BlocRule, Condition, ConditionKind, MotionKind, Tabling};
 use crate::outcome::{BallotRecord, BallotStatus};
 use crate::procedure::{self, Decision};
 use crate::trace::{TraceEvent, Tracer};
@@ -20,10 +20,11 @@ use crate::trace::{TraceEvent, Tracer};
 const WITHDRAW_AT: f64 = 0.5;
 
 impl Replication<'_> {
-    pub(super) fn meeting<T: Tracer>(&mut self, tracer: &mut T) {
+    pub(super) fn meeting<T: Tracer>(&mut self, k: usize, tracer: &mut T) {
         let model = self.model;
+        let meeting = &model.meetings[k];
         for d in 0..model.drafts.len() {
-            if !self.frozen[d] {
+            if model.draft_meeting[d] as usize == k && !self.frozen[d] {
                 self.frozen[d] = true;
                 if T::ENABLED {
                     tracer.record(
@@ -37,9 +38,22 @@ impl Replication<'_> {
             }
         }
         let mut s = std::mem::take(&mut self.scratch);
-        for (b, &ballot) in model.ballots.iter().enumerate() {
+        for b in meeting.first as usize..meeting.end as usize {
+            let ballot = model.ballots[b];
+            if let Some(condition) = model.conditions[b] {
+                if !self.condition_met(condition) {
+                    self.outcome.ballots[b] = BallotRecord {
+                        status: BallotStatus::NotTabled,
+                        ..BallotRecord::PENDING
+                    };
+                    if T::ENABLED {
+                        tracer.record(self.now, TraceEvent::ConditionUnmet { ballot: b as u16 });
+                    }
+                    continue;
+                }
+            }
             let postponed = match ballot {
-                Ballot::Motion(m) => self.motion(b, m as usize, &mut s, tracer),
+                Ballot::Motion(m) => self.motion(b, k, m as usize, &mut s, tracer),
                 Ballot::Amendment(a) => {
                     self.amendment(b, a as usize, &mut s, tracer);
                     false
@@ -55,6 +69,13 @@ impl Replication<'_> {
             }
         }
         self.scratch = s;
+        if k + 1 < model.meetings.len() {
+            // Meetings are held in order: a later one never opens before this one closed.
+            let at = self.meeting_at[k + 1].max(self.now);
+            self.meeting_at[k + 1] = at;
+            self.schedule(at, super::Event::Meeting(k as u16 + 1));
+            return;
+        }
         let start = model
             .drafts
             .iter()
@@ -65,8 +86,28 @@ impl Replication<'_> {
         self.finished = true;
     }
 
-    /// Returns true if the motion postponed the meeting.
-    fn motion<T: Tracer>(&mut self, b: usize, m: usize, s: &mut Scratch, tracer: &mut T) -> bool {
+    /// Whether the earlier ballot named by a `tabled_if` ended as it requires.
+    fn condition_met(&self, condition: Condition) -> bool {
+        let status = self.outcome.ballots[condition.ballot as usize].status;
+        match condition.when {
+            ConditionKind::Adopted => status == BallotStatus::Adopted,
+            ConditionKind::Failed => {
+                matches!(status, BallotStatus::Failed | BallotStatus::Vetoed)
+            }
+            ConditionKind::Vetoed => status == BallotStatus::Vetoed,
+            ConditionKind::NotAdopted => status != BallotStatus::Adopted,
+        }
+    }
+
+    /// Returns true if the motion postponed meeting `k`.
+    fn motion<T: Tracer>(
+        &mut self,
+        b: usize,
+        k: usize,
+        m: usize,
+        s: &mut Scratch,
+        tracer: &mut T,
+    ) -> bool {
         if self.motion_done[m] {
             return false;
         }
@@ -75,9 +116,9 @@ impl Replication<'_> {
         let motion = &model.motions[m];
         let d = motion.draft as usize;
         for i in 0..model.members.len() {
-            s.deltas[i] = model.members.yes_threshold[i]
+            s.deltas[i] = model.draft_stance(d, i).yes
                 - self.draft_delta(i, d, self.texts[d].position())
-                + model.members.motion_bias[i];
+                + model.stance(b, i).bonus;
         }
         if !self.tabled(b, motion.tabling, &motion.movers, s, tracer) {
             return false;
@@ -87,22 +128,24 @@ impl Replication<'_> {
             return false;
         }
         let MotionKind::Postpone { minutes } = motion.kind;
-        self.meeting_at = self.now + minutes;
+        self.meeting_at[k] = self.now + minutes;
         if T::ENABLED {
             tracer.record(
                 self.now,
                 TraceEvent::Postponed {
-                    until: self.meeting_at,
+                    until: self.meeting_at[k],
                 },
             );
         }
-        self.frozen.fill(false);
-        if model.negotiation.consultations {
-            for d in 0..model.drafts.len() {
-                self.schedule_round(d);
+        for d in 0..model.drafts.len() {
+            if model.draft_meeting[d] as usize == k {
+                self.frozen[d] = false;
+                if model.negotiation.consultations {
+                    self.schedule_round(d);
+                }
             }
         }
-        self.schedule(self.meeting_at, super::Event::Meeting);
+        self.schedule(self.meeting_at[k], super::Event::Meeting(k as u16));
         self.schedule_instruction();
         true
     }
@@ -123,8 +166,9 @@ impl Replication<'_> {
             return;
         }
         for i in 0..model.members.len() {
-            s.deltas[i] =
-                self.utility(i, amended.position()) - self.utility(i, self.texts[d].position());
+            s.deltas[i] = self.utility(i, amended.position())
+                - self.utility(i, self.texts[d].position())
+                + model.stance(b, i).bonus;
         }
         if self.tabled(b, amendment.tabling, &amendment.sponsors, s, tracer) {
             let record = self.vote(b, amendment.procedural, s, tracer);
@@ -153,7 +197,12 @@ impl Replication<'_> {
         for i in 0..model.members.len() {
             s.deltas[i] = self.draft_delta(i, d, self.texts[d].position());
         }
-        self.vote(b, draft.procedural, s, tracer);
+        let record = self.vote(b, draft.procedural, s, tracer);
+        // The new status quo matters only to drafts still to come (none after the last).
+        let later_draft = model.draft_ballot.iter().any(|&later| later as usize > b);
+        if record.status == BallotStatus::Adopted && later_draft {
+            self.move_status_quo(d, tracer);
+        }
     }
 
     /// Whether a motion or amendment is put to the vote: always, or if its movers or
@@ -208,15 +257,10 @@ impl Replication<'_> {
         let model = self.model;
         let m = &model.members;
         let n = m.len();
-        for i in 0..n {
+        let stances = &model.stances[b * n..(b + 1) * n];
+        for (i, st) in stances.iter().enumerate() {
             let u = rng::open_unit(&mut self.rng);
-            s.own[i] = sampled_vote(
-                s.deltas[i],
-                m.yes_threshold[i],
-                m.no_threshold[i],
-                m.temperature[i],
-                u,
-            );
+            s.own[i] = sampled_vote(s.deltas[i], st.yes, st.no, st.tau, u);
         }
         for (k, bloc) in model.blocs.iter().enumerate() {
             s.common[k] = match bloc.rule {
@@ -242,7 +286,7 @@ impl Replication<'_> {
             };
         }
         let mut record = BallotRecord::PENDING;
-        for i in 0..n {
+        for (i, stance) in stances.iter().enumerate() {
             let mut vote = s.own[i];
             if let Some(k) = m.primary_bloc[i] {
                 let u = rng::open_unit(&mut self.rng);
@@ -250,7 +294,7 @@ impl Replication<'_> {
                     vote = s.common[k as usize];
                 }
             }
-            if model.any_absence && rng::open_unit(&mut self.rng) >= m.turnout[i] {
+            if model.any_absence && rng::open_unit(&mut self.rng) >= stance.turnout {
                 continue; // absent: does not vote
             }
             match vote {

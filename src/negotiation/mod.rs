@@ -15,10 +15,10 @@ mod meeting;
 use crate::behaviour::{self, Vote, VoteProbabilities};
 use crate::engine::rng::{self, replication_rng};
 use crate::engine::EventQueue;
-use crate::model::Model;
+use crate::model::{Model, Reference};
 use crate::outcome::{BallotRecord, Outcome};
 use crate::text::Text;
-use crate::trace::Tracer;
+use crate::trace::{TraceEvent, Tracer};
 use rand_chacha::ChaCha8Rng;
 
 /// Something that happens at a minute of the negotiation.
@@ -32,8 +32,8 @@ pub(crate) enum Event {
     Lobby { relation: u32, draft: u16 },
     /// A capital sends instructions (the member and dimension are drawn when it fires).
     Instruction,
-    /// The formal meeting: texts in blue, then the votes.
-    Meeting,
+    /// Formal meeting k: its drafts in blue, then its votes.
+    Meeting(u16),
 }
 
 impl Event {
@@ -45,7 +45,7 @@ impl Event {
             Event::Lobby { .. } => 1,
             Event::Circulate(_) => 2,
             Event::RoundEnd(_) => 3,
-            Event::Meeting => 4,
+            Event::Meeting(_) => 4,
         }
     }
 }
@@ -60,6 +60,8 @@ pub(crate) struct Scratch {
     dp: Vec<f64>,
     own: Vec<Vote>,
     common: Vec<Vote>,
+    /// Each co-penholder's E on the text before a change, for joint weighing.
+    pen_before: Vec<f64>,
 }
 
 /// The simulator of one replication, reusable across replications on one thread.
@@ -69,12 +71,16 @@ pub struct Replication<'m> {
     rng: ChaCha8Rng,
     queue: EventQueue<Event>,
     now: u64,
-    meeting_at: u64,
+    /// When each meeting opens (a postponement moves one, and later ones never precede it).
+    meeting_at: Vec<u64>,
     finished: bool,
     instruction_pending: bool,
     /// Ideal points, moved by capital instructions (`member * dims + dim`).
     ideal: Vec<f64>,
-    /// U_i(Q), kept in step with `ideal`.
+    /// The status quo in force: the scenario's, moved by every adopted draft on the
+    /// dimensions its text speaks to.
+    status_quo: Vec<f64>,
+    /// U_i(Q), kept in step with `ideal` and `status_quo`.
     status_quo_utility: Vec<f64>,
     /// The current text of each draft.
     texts: Vec<Text>,
@@ -112,10 +118,11 @@ impl<'m> Replication<'m> {
             rng: replication_rng(0, 0),
             queue: EventQueue::new(),
             now: 0,
-            meeting_at: 0,
+            meeting_at: vec![0; model.meetings.len()],
             finished: false,
             instruction_pending: false,
             ideal: model.members.ideal.clone(),
+            status_quo: model.status_quo_position.clone(),
             status_quo_utility: vec![0.0; n],
             texts: (0..drafts).map(|_| Text::new(model)).collect(),
             version: vec![0; drafts],
@@ -135,6 +142,7 @@ impl<'m> Replication<'m> {
                 dp: Vec::with_capacity(n + 2),
                 own: vec![Vote::Abstain; n],
                 common: vec![Vote::Abstain; model.blocs.len()],
+                pen_before: vec![0.0; n],
             },
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
@@ -150,7 +158,7 @@ impl<'m> Replication<'m> {
         for (d, draft) in model.drafts.iter().enumerate() {
             self.schedule(draft.circulated_at, Event::Circulate(d as u16));
         }
-        self.schedule(self.meeting_at, Event::Meeting);
+        self.schedule(self.meeting_at[0], Event::Meeting(0));
         self.schedule_instruction();
         while let Some((time, event)) = self.queue.pop() {
             self.now = time;
@@ -162,7 +170,7 @@ impl<'m> Replication<'m> {
                     self.lobby(relation as usize, draft as usize, tracer)
                 }
                 Event::Instruction => self.instruction(tracer),
-                Event::Meeting => self.meeting(tracer),
+                Event::Meeting(k) => self.meeting(k as usize, tracer),
             }
             if self.finished {
                 break;
@@ -181,7 +189,10 @@ impl<'m> Replication<'m> {
         self.rng = replication_rng(seed, replication);
         self.queue.clear();
         self.now = 0;
-        self.meeting_at = model.negotiation.vote_at;
+        for (at, meeting) in self.meeting_at.iter_mut().zip(&model.meetings) {
+            *at = meeting.at;
+        }
+        self.status_quo.copy_from_slice(&model.status_quo_position);
         self.finished = false;
         self.instruction_pending = false;
         self.ideal.copy_from_slice(&model.members.ideal);
@@ -210,8 +221,19 @@ impl<'m> Replication<'m> {
         self.queue.push(time, event.priority(), event);
     }
 
+    /// When the last meeting opens: consultations and instructions stop there.
+    fn last_meeting_at(&self) -> u64 {
+        self.meeting_at.last().copied().unwrap_or(0)
+    }
+
+    /// When draft `d`'s meeting opens: its consultations go on until then.
+    #[inline]
+    fn draft_meeting_at(&self, d: usize) -> u64 {
+        self.meeting_at[self.model.draft_meeting[d] as usize]
+    }
+
     /// Schedules the next capital instruction of the merged Poisson process (rate
-    /// `instruction_rate · members`), if it falls before the meeting.
+    /// `instruction_rate · members`), if it falls before the last meeting.
     fn schedule_instruction(&mut self) {
         let rate = self.model.negotiation.instruction_rate * self.model.members.len() as f64;
         if rate <= 0.0 || self.instruction_pending {
@@ -219,7 +241,7 @@ impl<'m> Replication<'m> {
         }
         let wait = -rng::open_unit(&mut self.rng).ln() / rate;
         let at = self.now + wait.round().max(1.0) as u64;
-        if at < self.meeting_at {
+        if at < self.last_meeting_at() {
             self.instruction_pending = true;
             self.schedule(at, Event::Instruction);
         }
@@ -228,11 +250,10 @@ impl<'m> Replication<'m> {
     fn refresh_status_quo_utility(&mut self, i: usize) {
         let model = self.model;
         let k = model.dim_count();
-        let status_quo: &[f64] = &model.status_quo_position;
         self.status_quo_utility[i] = behaviour::utility(
             &self.ideal[i * k..(i + 1) * k],
             &model.members.salience[i * k..(i + 1) * k],
-            status_quo,
+            &self.status_quo,
             model.distance_exponent,
         );
     }
@@ -250,12 +271,48 @@ impl<'m> Replication<'m> {
     }
 
     /// Δ_i for adopting draft `d` with text at `position`:
-    /// U_i(T) − U_i(Q) + r_i + lobbying pressure on i about d.
+    /// U_i(T) − U_i(reference) + r_i + lobbying pressure on i about d, the reference being
+    /// the status quo in force unless the member's stance on d names another text.
     #[inline]
     fn draft_delta(&self, i: usize, d: usize, position: &[f64]) -> f64 {
-        let n = self.model.members.len();
-        self.utility(i, position) - self.status_quo_utility[i]
-            + self.model.members.act_bonus[i]
-            + self.pressure[d * n + i]
+        let model = self.model;
+        let n = model.members.len();
+        let stance = model.draft_stance(d, i);
+        let reference = match stance.reference {
+            Reference::StatusQuo => self.status_quo_utility[i],
+            Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
+            Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
+        };
+        self.utility(i, position) - reference + stance.bonus + self.pressure[d * n + i]
+    }
+
+    /// Draft `d` was adopted: the status quo takes its text's position on every dimension
+    /// the text speaks to (a provision there, or negotiated rewording), for every later
+    /// ballot of the scenario.
+    fn move_status_quo<T: Tracer>(&mut self, d: usize, tracer: &mut T) {
+        let model = self.model;
+        let mut moved = false;
+        for dim in 0..model.dim_count() {
+            if self.texts[d].speaks_to(dim) && self.status_quo[dim] != self.texts[d].position()[dim]
+            {
+                self.status_quo[dim] = self.texts[d].position()[dim];
+                moved = true;
+            }
+        }
+        if !moved {
+            return;
+        }
+        for i in 0..model.members.len() {
+            self.refresh_status_quo_utility(i);
+        }
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::StatusQuoMoved {
+                    draft: d as u16,
+                    position: self.status_quo.clone(),
+                },
+            );
+        }
     }
 }

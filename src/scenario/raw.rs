@@ -110,6 +110,7 @@ pub struct RawRules {
 #[serde(deny_unknown_fields)]
 pub struct RawModelParams {
     pub distance_exponent: Option<Spanned<f64>>,
+    pub noise_scale: Option<Spanned<f64>>,
 }
 
 /// `[dimensions.ID]`: one axis of the policy space.
@@ -121,6 +122,7 @@ pub struct RawDimension {
     pub range: Option<Spanned<[f64; 2]>>,
     pub status_quo: Spanned<f64>,
     pub silent: Option<Spanned<f64>>,
+    pub integer: Option<bool>,
 }
 
 /// `[members.ID]`: one delegation.
@@ -133,6 +135,64 @@ pub struct RawMember {
     pub blocs: Vec<Spanned<String>>,
     pub template: Option<Spanned<String>>,
     pub stance: Option<RawStance>,
+    /// `[members.ID.on."BALLOT_ID"]`: the stance on one draft, amendment or motion.
+    #[serde(default)]
+    pub on: Keyed<RawBallotStance>,
+}
+
+/// `[members.ID.on."BALLOT_ID"]`: overrides of a member's stance for one ballot.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBallotStance {
+    pub act_bonus: Option<Spanned<f64>>,
+    pub yes_threshold: Option<Spanned<f64>>,
+    pub no_threshold: Option<Spanned<f64>>,
+    pub temperature: Option<Spanned<f64>>,
+    pub motion_bias: Option<Spanned<f64>>,
+    pub turnout: Option<Spanned<f64>>,
+    pub reference: Option<Spanned<String>>,
+}
+
+/// `tabled_if = { vetoed = "ID" }`: put only if an earlier ballot ended so.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub adopted: Option<Spanned<String>>,
+    pub failed: Option<Spanned<String>>,
+    pub vetoed: Option<Spanned<String>>,
+    pub not_adopted: Option<Spanned<String>>,
+}
+
+/// `penholder = "USA"` or `penholder = ["USA", "GBR"]`: one id or a list of them. (A
+/// hand-written visitor, not an untagged enum, so the ids keep their spans; a lone string
+/// takes the span of the whole value, which the validator supplies.)
+#[derive(Debug, Default)]
+pub struct OneOrMany(pub Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a member id or a list of member ids")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![Spanned::new(0..0, v.to_string())]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(id) = seq.next_element::<Spanned<String>>()? {
+                    out.push(id);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[members.ID.stance]` (or `[templates.ID]`): what a delegation wants and how it decides.
@@ -178,10 +238,13 @@ pub struct RawDraft {
     pub id: Spanned<String>,
     #[serde(default)]
     pub title: String,
-    pub penholder: Spanned<String>,
+    pub penholder: Spanned<OneOrMany>,
+    pub lead: Option<Spanned<String>>,
     pub force_vote: Option<bool>,
     pub procedural: Option<bool>,
     pub circulated_day: Option<Spanned<f64>>,
+    pub vote_day: Option<Spanned<f64>>,
+    pub tabled_if: Option<Spanned<RawCondition>>,
     pub provisions: Spanned<Vec<RawProvision>>,
 }
 
@@ -208,6 +271,7 @@ pub struct RawAmendment {
     pub position: Option<Keyed<Spanned<f64>>>,
     pub tabling: Option<Spanned<String>>,
     pub procedural: Option<bool>,
+    pub tabled_if: Option<Spanned<RawCondition>>,
 }
 
 /// `[[motions]]`: a procedural motion, voted before amendments and drafts.
@@ -221,6 +285,7 @@ pub struct RawMotion {
     pub days: Option<Spanned<f64>>,
     pub tabling: Option<Spanned<String>>,
     pub procedural: Option<bool>,
+    pub tabled_if: Option<Spanned<RawCondition>>,
 }
 
 /// `[negotiation]`: the calendar and the penholder's latitude.

@@ -10,9 +10,9 @@ use super::limits;
 use super::raw::{self, Keyed, RawScenario};
 use crate::memberset::MemberSet;
 use crate::model::{
-    AmendmentAction, Ballot, Bloc, BlocRule, Dimension, Draft, Duration, Majority, Members, Model,
-    MonteCarloDefaults, Motion, MotionKind, Negotiation, Provision, Relation, Rules, Tabling,
-    MINUTES_PER_DAY,
+    AmendmentAction, Ballot, BallotStance, Bloc, BlocRule, Condition, ConditionKind, Dimension,
+    Draft, Duration, Majority, Meeting, Members, Model, MonteCarloDefaults, Motion, MotionKind,
+    Negotiation, Provision, Reference, Relation, Rules, Tabling, MINUTES_PER_DAY,
 };
 use crate::text::{substance_distance, Text};
 use std::collections::{BTreeMap, BTreeSet};
@@ -162,7 +162,19 @@ impl Checker {
                         &format!("{what} on `{}`", key.get_ref()),
                         dims[d].lo,
                         dims[d].hi,
-                    )
+                    );
+                    let is_text = what != "ideal point";
+                    if is_text && dims[d].integer && out[d].fract() != 0.0 {
+                        self.error(
+                            value.span(),
+                            format!(
+                                "`{}` counts things (integer = true): a {what} on it must be a whole number, found {}",
+                                key.get_ref(),
+                                out[d]
+                            ),
+                            "expected a whole number",
+                        );
+                    }
                 }
                 None => self.unknown_dimension(key),
             }
@@ -194,6 +206,10 @@ impl Checker {
             Some(p) => self.number(p, "distance_exponent", 1.0, 8.0),
             None => 2.0,
         };
+        let noise_scale = match &raw.model.noise_scale {
+            Some(k) => self.number(k, "noise_scale", 0.0, 1000.0),
+            None => 1.0,
+        };
         let negotiation = self.negotiation(raw);
         let (mut provisions, mut drafts) = self.drafts(raw, &dims, &negotiation);
         let amendments = self.amendments(raw, &dims, &mut provisions, &mut drafts);
@@ -216,6 +232,12 @@ impl Checker {
             negotiation,
             distance_exponent,
             ballots: Vec::new(),
+            circulated_positions: Vec::new(),
+            conditions: Vec::new(),
+            meetings: Vec::new(),
+            draft_meeting: Vec::new(),
+            draft_ballot: Vec::new(),
+            stances: Vec::new(),
             montecarlo,
             observed: None,
             warnings: Vec::new(),
@@ -228,7 +250,32 @@ impl Checker {
                 &["furthest-first", "submission"],
                 "furthest-first",
             ) == "furthest-first";
-            model.ballots = ballot_order(&model, furthest_first);
+            let (ballots, meetings) = ballot_order(&model, furthest_first);
+            model.ballots = ballots;
+            model.meetings = meetings;
+            model.draft_ballot = vec![0; model.drafts.len()];
+            model.draft_meeting = vec![0; model.drafts.len()];
+            for (k, meeting) in model.meetings.iter().enumerate() {
+                for b in meeting.first..meeting.end {
+                    if let Ballot::Draft(d) = model.ballots[b as usize] {
+                        model.draft_ballot[d as usize] = b;
+                        model.draft_meeting[d as usize] = k as u16;
+                    }
+                }
+            }
+            let mut text = Text::new(&model);
+            for d in 0..model.drafts.len() {
+                text.reset_to_draft(&model, d);
+                model
+                    .circulated_positions
+                    .extend_from_slice(text.position());
+            }
+            model.conditions = self.conditions(raw, &model);
+            model.stances = self.ballot_stances(raw, &model);
+            model.any_absence = model.stances.iter().any(|s| s.turnout < 1.0);
+            if noise_scale != 1.0 {
+                model.scale_noise(noise_scale);
+            }
             if let Some(observed) = &raw.observed {
                 model.observed = Some(self.observed(observed, &model));
             }
@@ -278,6 +325,23 @@ impl Checker {
                 Some(s) => self.number(s, "silent", lo, hi),
                 None => status_quo,
             };
+            let integer = d.integer.unwrap_or(false);
+            if integer {
+                for (value, what) in [
+                    (Some(&d.status_quo), "status_quo"),
+                    (d.silent.as_ref(), "silent"),
+                ] {
+                    if let Some(v) = value {
+                        if v.get_ref().fract() != 0.0 {
+                            self.error(
+                                v.span(),
+                                format!("`{}` counts things (integer = true): its {what} must be a whole number", id.get_ref()),
+                                "expected a whole number",
+                            );
+                        }
+                    }
+                }
+            }
             dims.push(Dimension {
                 id: id.get_ref().clone(),
                 label: d.label.clone(),
@@ -285,6 +349,7 @@ impl Checker {
                 hi,
                 status_quo,
                 silent,
+                integer,
             });
         }
         dims
@@ -832,18 +897,25 @@ impl Checker {
                     "duplicate id",
                 );
             }
-            let penholder = self.member(&d.penholder, "penholder").unwrap_or(0) as u16;
+            let (penholder, penholders, joint) = self.penholders(d);
             let circulated = match &d.circulated_day {
                 Some(c) => self.number(c, "circulated_day", 0.0, limits::MAX_VOTE_DAY),
                 None => 0.0,
             };
             let circulated_at = (circulated * MINUTES_PER_DAY).round() as u64;
-            if circulated_at > negotiation.vote_at {
+            let vote_at = match &d.vote_day {
+                Some(v) => {
+                    (self.number(v, "vote_day", 0.0, limits::MAX_VOTE_DAY) * MINUTES_PER_DAY)
+                        .round() as u64
+                }
+                None => negotiation.vote_at,
+            };
+            if circulated_at > vote_at {
                 if let Some(c) = &d.circulated_day {
                     self.error(
                         c.span(),
                         "a draft must be circulated before the vote day",
-                        "after negotiation.vote_day",
+                        "after its vote_day",
                     );
                 }
             }
@@ -880,6 +952,9 @@ impl Checker {
                 id: d.id.get_ref().clone(),
                 title: d.title.clone(),
                 penholder,
+                penholders,
+                joint,
+                vote_at,
                 candidates: own.clone(),
                 provisions: own,
                 force_vote: d.force_vote.unwrap_or(!negotiation.withdraw_expected_veto),
@@ -894,6 +969,247 @@ impl Checker {
             "provisions",
         );
         (provisions, drafts)
+    }
+
+    /// A draft's penholder (its `lead`, else the first listed), every co-penholder, and
+    /// whether they hold the pen jointly (several and no lead).
+    fn penholders(&mut self, d: &raw::RawDraft) -> (u16, MemberSet, bool) {
+        let list = &d.penholder.get_ref().0;
+        let whole = d.penholder.span();
+        if list.is_empty() {
+            self.error(whole.clone(), "a draft needs a penholder", "empty list");
+        }
+        let mut set = MemberSet::EMPTY;
+        let mut first = None;
+        for id in list {
+            // A lone string carries no span of its own: point at the whole value.
+            let id = if id.span() == (0..0) {
+                Spanned::new(whole.clone(), id.get_ref().clone())
+            } else {
+                id.clone()
+            };
+            if let Some(i) = self.member(&id, "penholder") {
+                if set.contains(i) {
+                    self.error(
+                        id.span(),
+                        format!("penholder `{}` is listed twice", id.get_ref()),
+                        "duplicate",
+                    );
+                }
+                set.insert(i);
+                first.get_or_insert(i);
+            }
+        }
+        let lead = match &d.lead {
+            Some(l) => match self.member(l, "lead penholder") {
+                Some(i) if set.contains(i) => Some(i),
+                Some(_) => {
+                    self.error(
+                        l.span(),
+                        format!(
+                            "lead `{}` is not one of the draft's penholders",
+                            l.get_ref()
+                        ),
+                        "not a penholder",
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => None,
+        };
+        let pen = lead.or(first).unwrap_or(0);
+        (pen as u16, set, lead.is_none() && set.len() > 1)
+    }
+
+    /// The ballot with id `id` (drafts first, then amendments, then motions).
+    fn ballot_named(model: &Model, id: &str) -> Option<usize> {
+        model
+            .ballots
+            .iter()
+            .position(|&b| matches!(b, Ballot::Draft(_)) && model.ballot_id(b) == id)
+            .or_else(|| {
+                model
+                    .ballots
+                    .iter()
+                    .position(|&b| !matches!(b, Ballot::Draft(_)) && model.ballot_id(b) == id)
+            })
+    }
+
+    /// Every ballot's `tabled_if`, resolved to an earlier ballot.
+    fn conditions(&mut self, raw: &RawScenario, model: &Model) -> Vec<Option<Condition>> {
+        let mut out = vec![None; model.ballots.len()];
+        let declared = raw
+            .drafts
+            .get_ref()
+            .iter()
+            .map(|d| (&d.id, &d.tabled_if))
+            .chain(raw.amendments.iter().map(|a| (&a.id, &a.tabled_if)))
+            .chain(raw.motions.iter().map(|m| (&m.id, &m.tabled_if)));
+        for (b, (id, condition)) in declared.enumerate() {
+            let Some(condition) = condition else { continue };
+            // Declaration order is drafts, amendments, motions: find this one's ballot.
+            let kind_ballot = |ballot: Ballot| match ballot {
+                Ballot::Draft(d) => d as usize,
+                Ballot::Amendment(a) => raw.drafts.get_ref().len() + a as usize,
+                Ballot::Motion(m) => raw.drafts.get_ref().len() + raw.amendments.len() + m as usize,
+            };
+            let Some(own) = model.ballots.iter().position(|&x| kind_ballot(x) == b) else {
+                continue;
+            };
+            let c = condition.get_ref();
+            let named: Vec<(&Spanned<String>, ConditionKind)> = [
+                (&c.adopted, ConditionKind::Adopted),
+                (&c.failed, ConditionKind::Failed),
+                (&c.vetoed, ConditionKind::Vetoed),
+                (&c.not_adopted, ConditionKind::NotAdopted),
+            ]
+            .into_iter()
+            .filter_map(|(v, k)| v.as_ref().map(|v| (v, k)))
+            .collect();
+            if named.len() != 1 {
+                self.error(
+                    condition.span(),
+                    format!(
+                        "`tabled_if` of `{}` must name exactly one of adopted, failed, vetoed, not_adopted",
+                        id.get_ref()
+                    ),
+                    "one condition",
+                );
+                continue;
+            }
+            let (target, when) = named[0];
+            match Self::ballot_named(model, target.get_ref()) {
+                Some(t) if t < own => {
+                    out[own] = Some(Condition {
+                        ballot: t as u32,
+                        when,
+                    })
+                }
+                Some(_) => self.error_help(
+                    target.span(),
+                    format!(
+                        "`{}` is put only after `{}` is voted, but `{}` comes later in the order of voting",
+                        id.get_ref(),
+                        target.get_ref(),
+                        target.get_ref()
+                    ),
+                    "not an earlier ballot",
+                    "drafts are voted by meeting (vote_day), then circulated_day, then file order",
+                ),
+                None => self.error(
+                    target.span(),
+                    format!("unknown draft, amendment or motion `{}`", target.get_ref()),
+                    "no such ballot",
+                ),
+            }
+        }
+        out
+    }
+
+    /// Every member's stance on every ballot: its own, with its `on."BALLOT_ID"` overrides.
+    fn ballot_stances(&mut self, raw: &RawScenario, model: &Model) -> Vec<BallotStance> {
+        let m = &model.members;
+        let n = m.len();
+        let mut out = Vec::with_capacity(model.ballots.len() * n);
+        for &ballot in &model.ballots {
+            for i in 0..n {
+                out.push(BallotStance {
+                    bonus: match ballot {
+                        Ballot::Draft(_) => m.act_bonus[i],
+                        Ballot::Amendment(_) => 0.0,
+                        Ballot::Motion(_) => m.motion_bias[i],
+                    },
+                    yes: m.yes_threshold[i],
+                    no: m.no_threshold[i],
+                    tau: m.temperature[i],
+                    turnout: m.turnout[i],
+                    reference: Reference::StatusQuo,
+                });
+            }
+        }
+        for (i, member) in raw.members.get_ref().values().enumerate() {
+            for (key, o) in &member.on {
+                let Some(b) = Self::ballot_named(model, key.get_ref()) else {
+                    self.error(
+                        key.span(),
+                        format!("unknown draft, amendment or motion `{}`", key.get_ref()),
+                        "no such ballot",
+                    );
+                    continue;
+                };
+                let ballot = model.ballots[b];
+                let kind = model.ballot_kind(ballot);
+                let mut st = out[b * n + i];
+                let inf = f64::INFINITY;
+                if let Some(v) = &o.act_bonus {
+                    if matches!(ballot, Ballot::Motion(_)) {
+                        self.error(
+                            v.span(),
+                            "a motion takes `motion_bias`, not `act_bonus`",
+                            "use motion_bias",
+                        );
+                    }
+                    st.bonus = self.number(v, "act_bonus", -inf, inf);
+                }
+                if let Some(v) = &o.motion_bias {
+                    if !matches!(ballot, Ballot::Motion(_)) {
+                        self.error(
+                            v.span(),
+                            format!("`motion_bias` applies to motions, not to a {kind}"),
+                            "only on a motion",
+                        );
+                    }
+                    st.bonus = self.number(v, "motion_bias", -inf, inf);
+                }
+                if let Some(v) = &o.yes_threshold {
+                    st.yes = self.number(v, "yes_threshold", 0.0, inf);
+                }
+                if let Some(v) = &o.no_threshold {
+                    st.no = self.number(v, "no_threshold", 0.0, inf);
+                }
+                if let Some(v) = &o.temperature {
+                    st.tau = self.number(v, "temperature", 0.0, inf);
+                }
+                if let Some(v) = &o.turnout {
+                    st.turnout = self.number(v, "turnout", 0.0, 1.0);
+                }
+                if let Some(r) = &o.reference {
+                    st.reference = match (ballot, r.get_ref().as_str()) {
+                        (Ballot::Draft(_), "status-quo") => Reference::StatusQuo,
+                        (Ballot::Draft(d), "circulated") => Reference::Circulated(d),
+                        (Ballot::Draft(d), other) => {
+                            match model.drafts.iter().position(|x| x.id == other) {
+                                Some(e) if e != d as usize => Reference::Draft(e as u16),
+                                Some(_) => {
+                                    self.error_help(
+                                        r.span(),
+                                        "a draft cannot be its own reference",
+                                        "same draft",
+                                        "\"circulated\" measures it against its text as circulated",
+                                    );
+                                    Reference::StatusQuo
+                                }
+                                None => {
+                                    self.error(r.span(), format!("unknown reference `{other}`: expected \"status-quo\", \"circulated\" or a draft id"), "no such draft");
+                                    Reference::StatusQuo
+                                }
+                            }
+                        }
+                        _ => {
+                            self.error(
+                                r.span(),
+                                format!("`reference` applies to drafts, not to a {kind}"),
+                                "only on a draft",
+                            );
+                            Reference::StatusQuo
+                        }
+                    };
+                }
+                out[b * n + i] = st;
+            }
+        }
+        out
     }
 
     fn draft_of(
@@ -1177,34 +1493,61 @@ impl Checker {
     }
 }
 
-/// The fixed order of voting: motions as declared; then, per draft in order of submission,
-/// its amendments (furthest removed in substance from the draft as circulated first, ties
-/// in order of submission; or all in order of submission) and the draft itself.
-fn ballot_order(model: &Model, furthest_first: bool) -> Vec<Ballot> {
-    let mut ballots: Vec<Ballot> = (0..model.motions.len())
-        .map(|m| Ballot::Motion(m as u16))
-        .collect();
+/// The fixed order of voting, meeting by meeting. Drafts are taken in order of their meeting
+/// (`vote_day`), then of `circulated_day`, then of the file. At each meeting: the motions on its
+/// drafts as declared; then per draft its amendments (furthest removed in substance from the
+/// draft as circulated first, ties in order of submission; or all in order of submission) and
+/// the draft itself. With one meeting this is the order of the Council's rules 32, 33 and 36.
+fn ballot_order(model: &Model, furthest_first: bool) -> (Vec<Ballot>, Vec<Meeting>) {
+    let mut order: Vec<usize> = (0..model.drafts.len()).collect();
+    order.sort_by_key(|&d| (model.drafts[d].vote_at, model.drafts[d].circulated_at, d));
+    let mut ballots: Vec<Ballot> = Vec::new();
+    let mut meetings: Vec<Meeting> = Vec::new();
     let mut base = Text::new(model);
     let mut amended = Text::new(model);
-    for d in 0..model.drafts.len() {
-        base.reset_to_draft(model, d);
-        let mut own: Vec<(f64, usize)> = Vec::new();
-        for (i, a) in model.amendments.iter().enumerate() {
-            if a.draft as usize != d {
-                continue;
+    let mut k = 0;
+    while k < order.len() {
+        let at = model.drafts[order[k]].vote_at;
+        let end = k + order[k..]
+            .iter()
+            .take_while(|&&d| model.drafts[d].vote_at == at)
+            .count();
+        let here = &order[k..end];
+        let first = ballots.len() as u32;
+        ballots.extend(
+            model
+                .motions
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| here.contains(&(m.draft as usize)))
+                .map(|(m, _)| Ballot::Motion(m as u16)),
+        );
+        for &d in here {
+            base.reset_to_draft(model, d);
+            let mut own: Vec<(f64, usize)> = Vec::new();
+            for (i, a) in model.amendments.iter().enumerate() {
+                if a.draft as usize != d {
+                    continue;
+                }
+                amended.copy_from(&base);
+                amended.apply(model, a.action);
+                let distance = if furthest_first {
+                    substance_distance(model, base.position(), amended.position())
+                } else {
+                    0.0
+                };
+                own.push((distance, i));
             }
-            amended.copy_from(&base);
-            amended.apply(model, a.action);
-            let distance = if furthest_first {
-                substance_distance(model, base.position(), amended.position())
-            } else {
-                0.0
-            };
-            own.push((distance, i));
+            own.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            ballots.extend(own.into_iter().map(|(_, i)| Ballot::Amendment(i as u16)));
+            ballots.push(Ballot::Draft(d as u16));
         }
-        own.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        ballots.extend(own.into_iter().map(|(_, i)| Ballot::Amendment(i as u16)));
-        ballots.push(Ballot::Draft(d as u16));
+        meetings.push(Meeting {
+            at,
+            first,
+            end: ballots.len() as u32,
+        });
+        k = end;
     }
-    ballots
+    (ballots, meetings)
 }

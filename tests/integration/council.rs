@@ -53,5 +53,366 @@ fn a_preset_quota_that_does_not_fit_the_membership_warns_but_passes_the_check() 
     let out = councilsim(&["check", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
-    assert!(Council::new(Council::fifteen(0.5), 0.5).model().warnings.is_empty());
+    assert!(Council::new(Council::fifteen(0.5), 0.5)
+        .model()
+        .warnings
+        .is_empty());
+}
+
+use councilsim::model::Model;
+use councilsim::negotiation::Replication;
+use councilsim::outcome::BallotStatus;
+use councilsim::trace::{NoTrace, TraceLog};
+
+/// Fifteen members on one dimension `force` (status quo 0): P1..P5 permanent, E01..E10
+/// elected, each `[members.ID]` given by `member(id)` as the inside of its stance table.
+fn council(member: impl Fn(&str) -> String, rest: &str) -> String {
+    let mut s =
+        String::from("[scenario]\nname = \"t\"\n\n[dimensions.force]\nstatus_quo = 0.0\n\n");
+    let ids: Vec<String> = (1..=5)
+        .map(|i| format!("P{i}"))
+        .chain((1..=10).map(|i| format!("E{i:02}")))
+        .collect();
+    for id in &ids {
+        s.push_str(&format!(
+            "[members.{id}]\npermanent = {}\nstance = {{ {} }}\n\n",
+            id.starts_with('P'),
+            member(id)
+        ));
+    }
+    s.push_str(rest);
+    s
+}
+
+fn compile(text: &str) -> Model {
+    councilsim::scenario::compile("t.toml", text).unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+/// The status of every ballot, by id, in one noise-free replication.
+fn statuses(model: &Model) -> Vec<(String, BallotStatus)> {
+    let mut r = Replication::new(model);
+    let outcome = r.run(1, 0, &mut NoTrace);
+    model
+        .ballots
+        .iter()
+        .zip(&outcome.ballots)
+        .map(|(&b, rec)| (model.ballot_id(b).to_string(), rec.status))
+        .collect()
+}
+
+fn draft(id: &str, pen: &str, at: f64, extra: &str) -> String {
+    format!(
+        "[[drafts]]\nid = \"{id}\"\npenholder = {pen}\nforce_vote = true\n{extra}\n[[drafts.provisions]]\nid = \"OP1\"\ntext = \"t\"\nposition = {{ force = {at} }}\n\n"
+    )
+}
+
+const QUIET: &str = "[negotiation]\nconsultations = false\n\n";
+
+#[test]
+fn an_adopted_draft_becomes_the_status_quo_of_a_rival_draft() {
+    // Both drafts beat the status quo 0 for everyone (ideal 0.5); the second (0.4) is no
+    // better than the first (0.5). Alone, each is adopted; after the first, the second
+    // is measured against it and fails.
+    let everyone =
+        |_: &str| "ideal = { force = 0.5 }, yes_threshold = 0.05, no_threshold = 0.05".to_string();
+    let first = draft("A", "\"E01\"", 0.5, "");
+    let second = draft("B", "\"E02\"", 0.4, "");
+    let alone = compile(&council(everyone, &format!("{second}{QUIET}")));
+    assert_eq!(statuses(&alone), [("B".into(), BallotStatus::Adopted)]);
+    let both = compile(&council(everyone, &format!("{first}{second}{QUIET}")));
+    assert_eq!(
+        statuses(&both),
+        [
+            ("A".into(), BallotStatus::Adopted),
+            ("B".into(), BallotStatus::Failed)
+        ]
+    );
+    // The trace says when the status quo moves.
+    let mut log = TraceLog::default();
+    Replication::new(&both).run(1, 0, &mut log);
+    let text = councilsim::export::trace::text(&both, 1, 0, &log);
+    assert!(
+        text.contains("the status quo moves to A's text on what it speaks to: now force 0.50"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_draft_tabled_if_another_is_vetoed_is_put_only_then() {
+    let stances = |p1_ideal: f64| {
+        move |id: &str| {
+            let ideal = if id == "P1" { p1_ideal } else { 0.5 };
+            format!("ideal = {{ force = {ideal} }}, yes_threshold = 0.05, no_threshold = 0.05")
+        }
+    };
+    let drafts = format!(
+        "{}{}{QUIET}",
+        draft("A", "\"E01\"", 0.5, ""),
+        draft("B", "\"P1\"", 0.1, "tabled_if = { vetoed = \"A\" }")
+    );
+    // P1 wants nothing done: it vetoes A, so B is put.
+    let vetoed = compile(&council(stances(0.0), &drafts));
+    let got = statuses(&vetoed);
+    assert_eq!(got[0].1, BallotStatus::Vetoed);
+    assert_ne!(got[1].1, BallotStatus::NotTabled);
+    // P1 agrees: A is adopted and B is never put.
+    let adopted = compile(&council(stances(0.5), &drafts));
+    assert_eq!(
+        statuses(&adopted),
+        [
+            ("A".into(), BallotStatus::Adopted),
+            ("B".into(), BallotStatus::NotTabled)
+        ]
+    );
+    // The condition must name an earlier ballot.
+    let backwards = council(
+        stances(0.5),
+        &format!(
+            "{}{}{QUIET}",
+            draft("A", "\"E01\"", 0.5, "tabled_if = { failed = \"B\" }"),
+            draft("B", "\"P1\"", 0.1, "")
+        ),
+    );
+    let e = councilsim::scenario::compile("t.toml", &backwards).unwrap_err();
+    assert!(
+        e.to_string().contains("comes later in the order of voting"),
+        "{e}"
+    );
+}
+
+#[test]
+fn drafts_are_voted_by_meeting_then_circulation_then_file_order() {
+    let everyone =
+        |_: &str| "ideal = { force = 0.5 }, yes_threshold = 0.05, no_threshold = 0.05".to_string();
+    let text = council(
+        everyone,
+        &format!(
+            "{}{}{}[negotiation]\nconsultations = true\nvote_day = 2.0\n",
+            draft("LATE", "\"E01\"", 0.5, "vote_day = 3.0"),
+            draft("SECOND", "\"E02\"", 0.5, "circulated_day = 0.5"),
+            draft("FIRST", "\"E03\"", 0.5, "circulated_day = 0.25"),
+        ),
+    );
+    let model = compile(&text);
+    let order: Vec<&str> = model.ballots.iter().map(|&b| model.ballot_id(b)).collect();
+    assert_eq!(order, ["FIRST", "SECOND", "LATE"]);
+    assert_eq!(model.meetings.len(), 2);
+    assert_eq!(model.meetings[1].at, 3 * 1440);
+    // Consultations on the later draft go on after the first meeting, until its own.
+    let mut log = TraceLog::default();
+    Replication::new(&model).run(1, 0, &mut log);
+    let trace = councilsim::export::trace::text(&model, 1, 0, &log);
+    let first_vote = trace.find("on draft FIRST").unwrap();
+    let late_round = trace.rfind("on LATE closes").expect("a round on LATE");
+    assert!(late_round > first_vote, "{trace}");
+    assert!(
+        trace.contains("day 3 00:00  vote 3 on draft LATE"),
+        "{trace}"
+    );
+}
+
+/// The text of replication 0's trace.
+fn trace(model: &Model) -> String {
+    let mut log = TraceLog::default();
+    Replication::new(model).run(1, 0, &mut log);
+    councilsim::export::trace::text(model, 1, 0, &log)
+}
+
+#[test]
+fn co_penholders_make_a_change_only_if_every_one_gains_unless_one_leads() {
+    // E03 asks to move the text from 0.5 to its ideal 0.2. E02 (ideal 0.2) gains from the
+    // move, E01 (ideal 1.0) loses; the text is adopted either way.
+    let stance = |id: &str| {
+        let ideal = match id {
+            "E01" => 1.0,
+            "E02" | "E03" => 0.2,
+            _ => 0.5,
+        };
+        // E03 alone values action at nothing, so it would not vote yes and asks.
+        let bonus = if id == "E03" { 0.0 } else { 0.5 };
+        format!("ideal = {{ force = {ideal} }}, act_bonus = {bonus}, yes_threshold = 0.05, no_threshold = 0.05")
+    };
+    let scenario = |pen: &str, extra: &str| {
+        compile(&council(
+            stance,
+            &format!(
+                "{}[negotiation]\nvote_day = 2.0\ncompromise = false\n",
+                draft("D", pen, 0.5, extra)
+            ),
+        ))
+    };
+    let alone = trace(&scenario("\"E02\"", ""));
+    assert!(
+        alone.contains("D is put in blue; it stands at force 0.20"),
+        "{alone}"
+    );
+    let joint = scenario("[\"E01\", \"E02\"]", "");
+    assert!(joint.drafts[0].joint);
+    let joint = trace(&joint);
+    assert!(
+        joint.contains("D is put in blue; it stands at force 0.50"),
+        "{joint}"
+    );
+    assert!(joint.contains("refuse"), "{joint}");
+    let led = trace(&scenario("[\"E01\", \"E02\"]", "lead = \"E02\""));
+    assert!(
+        led.contains("D is put in blue; it stands at force 0.20"),
+        "{led}"
+    );
+    // A lead must be one of the penholders.
+    let bad = council(
+        stance,
+        &draft("D", "[\"E01\", \"E02\"]", 0.5, "lead = \"E05\""),
+    );
+    let e = councilsim::scenario::compile("t.toml", &bad).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("lead `E05` is not one of the draft's penholders"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_dimension_that_counts_things_has_whole_positions_after_every_change() {
+    // Crossings from 0 to 4; the text offers 4, the asker wants 1 and gives up 60% in a
+    // compromise: 4 + 0.4·(1 − 4) = 2.8 would be offered on a continuous dimension.
+    let text = |integer: bool| {
+        let s = council(
+            |id: &str| {
+                let ideal = if id == "E03" { 1.0 } else { 3.0 };
+                let flex = if id == "E03" { 0.6 } else { 0.5 };
+                format!("ideal = {{ crossings = {ideal} }}, act_bonus = 3.0, yes_threshold = 0.05, no_threshold = 0.05, flexibility = {flex}")
+            },
+            "[[drafts]]\nid = \"D\"\npenholder = \"E01\"\nforce_vote = true\n[[drafts.provisions]]\nid = \"OP1\"\ntext = \"t\"\nposition = { crossings = 4 }\n\n[negotiation]\nvote_day = 2.0\n",
+        );
+        s.replace(
+            "[dimensions.force]\nstatus_quo = 0.0\n",
+            &format!("[dimensions.crossings]\nrange = [0.0, 4.0]\nstatus_quo = 0.0\ninteger = {integer}\n"),
+        )
+    };
+    let continuous = trace(&compile(&text(false)));
+    assert!(continuous.contains("crossings 2.80"), "{continuous}");
+    let counted = trace(&compile(&text(true)));
+    assert!(!counted.contains(".80"), "{counted}");
+    assert!(counted.contains("compromise"), "{counted}");
+    assert!(
+        counted.contains("D is put in blue; it stands at crossings 3.00"),
+        "{counted}"
+    );
+    // Provisions on such a dimension must be whole.
+    let bad = text(true).replace(
+        "position = { crossings = 4 }",
+        "position = { crossings = 0.8 }",
+    );
+    let e = councilsim::scenario::compile("t.toml", &bad).unwrap_err();
+    assert!(
+        e.to_string().contains("must be a whole number, found 0.8"),
+        "{e}"
+    );
+}
+
+/// Replication 0's vote of `id` on ballot `ballot`: "yes", "no", "abstain" or "absent".
+fn vote_of(model: &Model, ballot: &str, id: &str) -> &'static str {
+    let mut r = Replication::new(model);
+    let outcome = r.run(1, 0, &mut NoTrace).clone();
+    let b = model
+        .ballots
+        .iter()
+        .position(|&b| model.ballot_id(b) == ballot)
+        .unwrap();
+    let i = model.member_index(id).unwrap();
+    let rec = &outcome.ballots[b];
+    if rec.yes.contains(i) {
+        "yes"
+    } else if rec.no.contains(i) {
+        "no"
+    } else if rec.abstain.contains(i) {
+        "abstain"
+    } else {
+        "absent"
+    }
+}
+
+#[test]
+fn a_stance_on_one_ballot_leaves_the_others_alone() {
+    let everyone = |_: &str| {
+        "ideal = { force = 0.5 }, act_bonus = 0.3, yes_threshold = 0.05, no_threshold = 0.05"
+            .to_string()
+    };
+    let overrides = "[members.E01.on.\"B\"]\nact_bonus = -0.5\n\n[members.E02.on.\"A\"]\nturnout = 0.0\n\n[members.E03.on.\"B\"]\nyes_threshold = 1.0\n\n";
+    let base = council(
+        everyone,
+        &format!(
+            "{}{}{QUIET}",
+            draft("A", "\"E09\"", 0.5, ""),
+            draft("B", "\"E10\"", 0.5, "")
+        ),
+    );
+    // Members are tables keyed by id: the overrides go after the member's own table.
+    let text = base.replace("[members.E04]", &format!("{overrides}[members.E04]"));
+    let model = compile(&text);
+    assert!(model.any_absence);
+    assert_eq!(vote_of(&model, "A", "E01"), "yes");
+    assert_eq!(vote_of(&model, "B", "E01"), "no");
+    assert_eq!(vote_of(&model, "A", "E02"), "absent");
+    assert_eq!(vote_of(&model, "B", "E02"), "yes");
+    assert_eq!(vote_of(&model, "A", "E03"), "yes");
+    assert_eq!(vote_of(&model, "B", "E03"), "abstain");
+    // The same stance without overrides votes yes on both.
+    let plain = compile(&base);
+    for b in ["A", "B"] {
+        for m in ["E01", "E02", "E03"] {
+            assert_eq!(vote_of(&plain, b, m), "yes", "{b} {m}");
+        }
+    }
+    // A key that does not apply, and an unknown ballot, are errors.
+    let bad = base.replace(
+        "[members.E04]",
+        "[members.E01.on.\"A\"]\nmotion_bias = 0.2\n\n[members.E02.on.\"Z\"]\nturnout = 0.5\n\n[members.E04]",
+    );
+    let e = councilsim::scenario::compile("t.toml", &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`motion_bias` applies to motions, not to a draft"),
+        "{e}"
+    );
+    assert!(e.contains("unknown draft, amendment or motion `Z`"), "{e}");
+}
+
+#[test]
+fn a_member_holding_out_for_another_text_measures_a_draft_against_it() {
+    // P1 vetoes A (0.5); B (0.3) is put because A was vetoed. Against the status quo (0) B
+    // is worth +0.21 to a member at 0.5; against A it is worth −0.04: an abstention.
+    let stance = |id: &str| {
+        let ideal = if id == "P1" { 0.0 } else { 0.5 };
+        format!("ideal = {{ force = {ideal} }}, yes_threshold = 0.05, no_threshold = 0.05")
+    };
+    let base = council(
+        stance,
+        &format!(
+            "{}{}{QUIET}",
+            draft("A", "\"E09\"", 0.5, ""),
+            draft("B", "\"E10\"", 0.3, "tabled_if = { vetoed = \"A\" }")
+        ),
+    );
+    let plain = compile(&base);
+    assert_eq!(vote_of(&plain, "A", "P1"), "no");
+    assert_eq!(vote_of(&plain, "B", "E01"), "yes");
+    let held = compile(&base.replace(
+        "[members.E04]",
+        "[members.E01.on.\"B\"]\nreference = \"A\"\n\n[members.E04]",
+    ));
+    assert_eq!(vote_of(&held, "B", "E01"), "abstain");
+    assert_eq!(vote_of(&held, "B", "E02"), "yes");
+    let e = councilsim::scenario::compile(
+        "t.toml",
+        &base.replace(
+            "[members.E04]",
+            "[members.E01.on.\"B\"]\nreference = \"B\"\n\n[members.E04]",
+        ),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("a draft cannot be its own reference"), "{e}");
 }
