@@ -219,6 +219,7 @@ enum TraceFormat {
 
 /// Parses `std::env::args` and runs the command; returns the process exit code.
 pub fn main() -> i32 {
+    crate::interrupt::install();
     match Cli::try_parse() {
         Ok(cli) => execute(cli),
         Err(e) => {
@@ -324,10 +325,8 @@ fn report_load_error(e: &LoadError) {
 
 fn emit(output: Option<PathBuf>, contents: &str) -> Result<(), Failure> {
     match output {
-        Some(path) => export::write_atomically(&path, contents.as_bytes()).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            Failure(EXIT_INTERNAL)
-        }),
+        Some(path) => export::write_atomically(&path, contents.as_bytes())
+            .map_err(|e| cannot_write(&path, e)),
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout
@@ -344,6 +343,17 @@ fn emit(output: Option<PathBuf>, contents: &str) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// Reports a failed write: a path that cannot be written as asked (a directory) is bad
+/// input, anything else a fault.
+fn cannot_write(path: &std::path::Path, e: std::io::Error) -> Failure {
+    eprintln!("error: cannot write {}: {e}", path.display());
+    Failure(if export::is_refusal(&e) {
+        EXIT_BAD_INPUT
+    } else {
+        EXIT_INTERNAL
+    })
 }
 
 fn thread_count(threads: Option<u64>) -> usize {
@@ -426,8 +436,8 @@ fn render_report(report: &report::Report, format: RunFormat) -> Result<String, F
 }
 
 fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read {path}: {e}");
+    let text = scenario::read(path).map_err(|e| {
+        report_load_error(&e);
         Failure(EXIT_BAD_INPUT)
     })?;
     Ok(ScenarioSource {
@@ -440,6 +450,9 @@ fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
 
 fn run(args: RunArgs<'_>) -> Result<(), Failure> {
     let model = load(args.path)?;
+    if let Some(path) = &args.output {
+        export::check_output(path).map_err(|e| cannot_write(path, e))?;
+    }
     let (replications, seed, threads) = args.mc.resolve(&model);
     let range = args
         .shard
@@ -487,8 +500,8 @@ struct SweepArgs<'a> {
 
 fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
     let model = load(args.path)?;
-    let text = std::fs::read_to_string(args.path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", args.path);
+    let text = scenario::read(args.path).map_err(|e| {
+        report_load_error(&e);
         Failure(EXIT_BAD_INPUT)
     })?;
     let raw = scenario::parse_raw(args.path, &text).map_err(|e| {

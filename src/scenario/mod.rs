@@ -32,22 +32,23 @@ pub enum LoadError {
 
 /// Reads, parses and compiles the scenario at `path`.
 pub fn load(path: &str) -> Result<Model, LoadError> {
-    let unreadable = |reason: String| LoadError::Unreadable {
-        path: path.to_string(),
-        reason,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| unreadable(e.to_string()))?
-        .len();
-    if size > limits::MAX_FILE_BYTES {
-        return Err(unreadable(format!(
-            "the file is {size} bytes; scenarios are limited to {} bytes",
-            limits::MAX_FILE_BYTES
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))?;
+    let text = read(path)?;
     compile(path, &text).map_err(LoadError::Invalid)
+}
+
+/// Reads the scenario file at `path` as text: a regular file (never a FIFO, a device or a
+/// directory) of at most [`limits::MAX_FILE_BYTES`], read through
+/// [`crate::input::read_text`] so that not one byte more is read.
+pub fn read(path: &str) -> Result<String, LoadError> {
+    crate::input::read_text(
+        std::path::Path::new(path),
+        limits::MAX_FILE_BYTES,
+        "scenarios",
+    )
+    .map_err(|e| LoadError::Unreadable {
+        path: path.to_string(),
+        reason: e.reason,
+    })
 }
 
 /// Parses and compiles scenario `text`; `path` names it in diagnostics.
