@@ -325,8 +325,9 @@ fn report_load_error(e: &LoadError) {
 
 fn emit(output: Option<PathBuf>, contents: &str) -> Result<(), Failure> {
     match output {
-        Some(path) => export::write_atomically(&path, contents.as_bytes())
-            .map_err(|e| cannot_write(&path, e)),
+        Some(path) => {
+            export::write_atomically(&path, contents.as_bytes()).map_err(|e| cannot_write(&path, e))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             match stdout

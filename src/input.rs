@@ -124,7 +124,10 @@ mod tests {
         std::fs::write(&path, "12345").unwrap();
         assert_eq!(read_text(&path, 5, "tests").unwrap(), "12345");
         let e = read_text(&path, 4, "tests").unwrap_err();
-        assert_eq!(e.reason, "the file is 5 bytes; tests are limited to 4 bytes");
+        assert_eq!(
+            e.reason,
+            "the file is 5 bytes; tests are limited to 4 bytes"
+        );
     }
 
     #[test]
@@ -138,6 +141,10 @@ mod tests {
     #[test]
     fn refuses_an_endless_device_without_reading_it() {
         let e = read_bounded(Path::new("/dev/zero"), 10, "tests").unwrap_err();
-        assert!(e.reason.starts_with("is a character device"), "{}", e.reason);
+        assert!(
+            e.reason.starts_with("is a character device"),
+            "{}",
+            e.reason
+        );
     }
 }

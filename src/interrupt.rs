@@ -72,7 +72,11 @@ pub fn install() {
         .name("councilsim-signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let name = if signal == SIGINT { "SIGINT" } else { "SIGTERM" };
+                let name = if signal == SIGINT {
+                    "SIGINT"
+                } else {
+                    "SIGTERM"
+                };
                 clean_up_and_exit(signal, name);
             }
         });

@@ -458,15 +458,13 @@ fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobEr
             crate::input::MAX_RECORD_BYTES,
             "sweep manifests",
         )?;
-        Some(
-            serde_json::from_str::<Manifest>(&text).map_err(|e| {
-                JobError::Refused(format!(
-                    "{} is not a councilsim sweep manifest ({e}); councilsim writes a sweep only \
+        Some(serde_json::from_str::<Manifest>(&text).map_err(|e| {
+            JobError::Refused(format!(
+                "{} is not a councilsim sweep manifest ({e}); councilsim writes a sweep only \
                      into a new directory or one of its own sweeps",
-                    manifest_path.display()
-                ))
-            })?,
-        )
+                manifest_path.display()
+            ))
+        })?)
     } else {
         None
     };
@@ -646,6 +644,12 @@ pub fn write_merged_sweep(
         return Err(JobError::Refused(
             "the partial results do not match their own scenario's cells".into(),
         ));
+    }
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(JobError::Refused(format!(
+            "--out {} is not a directory; a merged sweep is written into one",
+            dir.display()
+        )));
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     if plot {

@@ -105,20 +105,19 @@ fn destination(target: &Path) -> io::Result<Destination> {
         }
         Err(e) => return Err(e),
     };
-    let (path, found) = if found.file_type().is_symlink() {
-        match std::fs::metadata(target) {
-            Ok(m) if m.is_file() => (std::fs::canonicalize(target)?, m),
-            Ok(m) => (target.to_path_buf(), m),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(refuse(
+    let (path, found) =
+        if found.file_type().is_symlink() {
+            match std::fs::metadata(target) {
+                Ok(m) if m.is_file() => (std::fs::canonicalize(target)?, m),
+                Ok(m) => (target.to_path_buf(), m),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(refuse(
                     "is a symbolic link to nothing; councilsim creates no file where a link points",
-                ))
+                )),
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
-        }
-    } else {
-        (target.to_path_buf(), found)
-    };
+        } else {
+            (target.to_path_buf(), found)
+        };
     let kind = found.file_type();
     if kind.is_file() {
         Ok(Destination::Replace {
@@ -296,11 +295,11 @@ impl AtomicFile {
 impl Drop for AtomicFile {
     fn drop(&mut self) {
         if let Some(temporary) = self.temporary.take() {
-            let _ = crate::interrupt::settle(&temporary, || match std::fs::remove_file(&temporary)
-            {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            });
+            let _ =
+                crate::interrupt::settle(&temporary, || match std::fs::remove_file(&temporary) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                    _ => Ok(()),
+                });
         }
     }
 }
@@ -310,10 +309,8 @@ mod tests {
     use super::*;
 
     fn scratch(label: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "councilsim-atomic-{label}-{}",
-            std::process::id()
-        ));
+        let dir =
+            std::env::temp_dir().join(format!("councilsim-atomic-{label}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -364,7 +361,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(std::fs::read_to_string(dir.join("out.json")).unwrap(), "{}");
         let legacy_name = legacy.file_name().unwrap().to_string_lossy().into_owned();
-        assert_eq!(entries(&dir), [legacy_name, "out.json".into(), "victim.txt".into()]);
+        assert_eq!(
+            entries(&dir),
+            [legacy_name, "out.json".into(), "victim.txt".into()]
+        );
     }
 
     #[test]

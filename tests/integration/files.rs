@@ -96,11 +96,7 @@ fn devices_are_written_directly_and_never_replaced() {
     // /dev/stdout (a link to the pipe we read) gets the report.
     let out = run("/dev/stdout");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("resolution 2774"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(stdout(&out).contains("resolution 2774"), "{}", stdout(&out));
 }
 
 #[cfg(unix)]
@@ -172,11 +168,7 @@ fn a_directory_as_an_output_file_is_refused_before_the_job_runs() {
     ] {
         let out = finish(spawn(&args), Duration::from_secs(30), &format!("{args:?}"));
         assert_eq!(out.status.code(), Some(2), "{args:?}\n{}", stderr(&out));
-        assert!(
-            stderr(&out).contains("is a directory"),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains("is a directory"), "{}", stderr(&out));
         assert_eq!(names(&dir), ["results"], "{args:?}: nothing else written");
         assert_eq!(names(&target), ["mine.txt"]);
     }
@@ -285,7 +277,9 @@ fn interrupt_a_logged_run(signal: &str, code: i32) {
     }
     let temporary = names(&dir);
     assert!(
-        temporary.len() == 1 && temporary[0].starts_with(".log.csv.") && temporary[0].ends_with(".tmp"),
+        temporary.len() == 1
+            && temporary[0].starts_with(".log.csv.")
+            && temporary[0].ends_with(".tmp"),
         "{temporary:?}"
     );
     // Let it write some rows.
@@ -332,7 +326,10 @@ fn endless_and_blocking_inputs_are_refused_at_once() {
         (vec!["check", d], "directory"),
         (vec!["run", f, "--quiet"], "FIFO"),
         (vec!["merge", f, "--out", "/dev/null"], "FIFO"),
-        (vec!["merge", "/dev/zero", "--out", "/dev/null"], "character device"),
+        (
+            vec!["merge", "/dev/zero", "--out", "/dev/null"],
+            "character device",
+        ),
     ] {
         let out = finish(spawn(&args), Duration::from_secs(30), &format!("{args:?}"));
         assert_eq!(out.status.code(), Some(2), "{args:?}\n{}", stderr(&out));
@@ -414,7 +411,11 @@ fn a_sweep_never_follows_a_cells_link_out_of_its_directory() {
             std::fs::read_to_string(thesis.join("chapter1.tex")).unwrap(),
             "years of work"
         );
-        assert_eq!(names(&out_dir), ["cells"], "nothing written beside the link");
+        assert_eq!(
+            names(&out_dir),
+            ["cells"],
+            "nothing written beside the link"
+        );
     }
 }
 
