@@ -10,12 +10,13 @@
 use std::io::Read;
 use std::path::Path;
 
-/// Largest partial result (`run`/`sweep --shard`) `merge` reads: the scenario text plus
-/// up to 10 000 cells' counters.
-pub const MAX_PART_BYTES: u64 = 1 << 30;
+/// Largest partial result (`--shard`) or saved sweep cell read back. Generous: the
+/// counters of exact abstention blocs grow with the replications, and these files are the
+/// program's own; the bound is there so that nothing is read without one.
+pub const MAX_RESULT_BYTES: u64 = 4 << 30;
 
-/// Largest saved sweep cell or manifest a sweep reads back.
-pub const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
+/// Largest sweep manifest read back (the grid and the command line).
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// Why an input could not be read. Always the user's input (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,7 +87,7 @@ pub fn read_bounded(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, Inpu
     if !after.is_file() {
         return Err(not_regular(&after.file_type()));
     }
-    let mut bytes = Vec::with_capacity(after.len().min(limit) as usize);
+    let mut bytes = Vec::with_capacity(usize::try_from(after.len().min(limit)).unwrap_or(0));
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| fail(e.to_string()))?;

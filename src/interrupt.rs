@@ -41,11 +41,6 @@ pub fn settle(path: &Path, finish: impl FnOnce() -> io::Result<()>) -> io::Resul
     Ok(())
 }
 
-/// How many temporary files are being written now (for tests and diagnostics).
-pub fn live_count() -> usize {
-    live().len()
-}
-
 #[cfg(unix)]
 /// Removes every registered temporary file and exits with 128 + `signal`. The registry
 /// stays locked until the process is gone, so nothing new is created meanwhile.

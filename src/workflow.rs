@@ -157,7 +157,7 @@ pub fn read_and_merge(paths: &[String]) -> Result<Partial, JobError> {
     let mut parts = Vec::with_capacity(paths.len());
     for p in paths {
         let path = Path::new(p);
-        let text = read_input(path, crate::input::MAX_PART_BYTES, "partial results")?;
+        let text = read_input(path, crate::input::MAX_RESULT_BYTES, "partial results")?;
         let partial: Partial = serde_json::from_str(&text).map_err(|e| {
             JobError::Refused(format!("{p} is not a councilsim partial result: {e}"))
         })?;
@@ -309,7 +309,7 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     for (i, cell) in job.cells.iter().enumerate() {
         let key = cell_key(&identity, &cell.values);
         let path = cells_dir.join(format!("cell-{i}.json"));
-        let kept = crate::input::read_text(&path, crate::input::MAX_RECORD_BYTES, "sweep cells")
+        let kept = crate::input::read_text(&path, crate::input::MAX_RESULT_BYTES, "sweep cells")
             .ok()
             .and_then(|t| serde_json::from_str::<CellFile>(&t).ok())
             .filter(|f| job.resume && f.key == key && f.summary.fits(&cell.model));
@@ -455,7 +455,7 @@ fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobEr
     let manifest = if has_manifest {
         let text = read_input(
             &manifest_path,
-            crate::input::MAX_RECORD_BYTES,
+            crate::input::MAX_MANIFEST_BYTES,
             "sweep manifests",
         )?;
         Some(serde_json::from_str::<Manifest>(&text).map_err(|e| {
@@ -478,7 +478,7 @@ fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobEr
         let count = manifest.as_ref().map_or(0, |m| m.cells);
         let mine = |(i, path): &(usize, PathBuf)| {
             *i < count
-                && crate::input::read_text(path, crate::input::MAX_RECORD_BYTES, "sweep cells")
+                && crate::input::read_text(path, crate::input::MAX_RESULT_BYTES, "sweep cells")
                     .ok()
                     .and_then(|t| serde_json::from_str::<CellFile>(&t).ok())
                     .is_some_and(|c| {
