@@ -517,6 +517,76 @@ fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobEr
     Ok(manifest)
 }
 
+/// Options of one shard of a sweep.
+pub struct SweepShardJob<'a> {
+    /// The scenario as it was read, embedded in the partial result.
+    pub source: ScenarioSource,
+    /// The grid.
+    pub axes: &'a [Axis],
+    /// The compiled cells.
+    pub cells: &'a [Cell],
+    /// Output directory; the part is written as `part-I-of-N.json` in it.
+    pub out: &'a Path,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per cell of the whole sweep (the shard computes its share).
+    pub replications: u64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Which share of the replications to compute.
+    pub shard: Shard,
+    /// No progress output.
+    pub quiet: bool,
+}
+
+/// Runs shard `job.shard` of every cell of a sweep and writes the partial result for
+/// `merge` into `job.out`.
+pub fn run_sweep_shard(job: SweepShardJob<'_>) -> Result<(), JobError> {
+    let file = job.out.join(format!(
+        "part-{}-of-{}.json",
+        job.shard.index, job.shard.count
+    ));
+    // Refuse an output that cannot be written before anything runs.
+    refuse_unless_directory(job.out)?;
+    if job.out.exists() {
+        export::check_output(&file).map_err(io(&file))?;
+    }
+    let range = job.shard.range(job.replications);
+    let mut summaries = Vec::with_capacity(job.cells.len());
+    for cell in job.cells {
+        summaries.push(run_replications(
+            &cell.model,
+            job.seed,
+            range.clone(),
+            job.threads,
+            None,
+            job.quiet,
+        )?);
+    }
+    let part = partial(
+        "sweep",
+        job.source,
+        job.seed,
+        job.replications,
+        job.axes.to_vec(),
+        job.shard,
+        summaries,
+    );
+    std::fs::create_dir_all(job.out).map_err(io(job.out))?;
+    write_partial(&file, &part)
+}
+
+/// Refuses an `--out` directory that exists as something else (a file, a device).
+fn refuse_unless_directory(dir: &Path) -> Result<(), JobError> {
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(JobError::Refused(format!(
+            "--out {} is not a directory",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 struct ProgressOnly<'a>(&'a mut Progress);
 
 impl Observer for ProgressOnly<'_> {
@@ -645,12 +715,7 @@ pub fn write_merged_sweep(
             "the partial results do not match their own scenario's cells".into(),
         ));
     }
-    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
-        return Err(JobError::Refused(format!(
-            "--out {} is not a directory; a merged sweep is written into one",
-            dir.display()
-        )));
-    }
+    refuse_unless_directory(dir)?;
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     if plot {
         check_plottable(&merged.grid)?;

@@ -5,6 +5,7 @@
 mod atomic;
 pub mod csv;
 pub mod plot;
+pub mod power_table;
 pub mod replication_log;
 pub mod report;
 pub mod table;

@@ -485,4 +485,20 @@ fn a_sweep_refuses_a_directory_that_is_not_a_sweeps() {
     let out = sweep(&file, "0.5,0.9");
     assert_refused_naming(&out, &[&file]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+    // A shard's --out too, before anything runs.
+    let out = councilsim(&[
+        "sweep",
+        &seed_scenario(),
+        "--set",
+        "blocs.E5.cohesion=0.5,0.9",
+        "--replications",
+        "1000000000",
+        "--shard",
+        "0/2",
+        "--quiet",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_refused_naming(&out, &[&file]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }

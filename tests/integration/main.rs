@@ -2,9 +2,11 @@
 
 mod allocations;
 mod bad_input;
+mod behaviour;
 mod determinism;
 mod docs;
 mod files;
+mod golden;
 mod history;
 mod model;
 mod negotiation;
