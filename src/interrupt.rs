@@ -2,9 +2,10 @@
 //!
 //! Every temporary file the program is writing is registered here from the moment it is
 //! created until it is renamed into place or removed. Once [`install`]ed (the command line
-//! does it first thing), a SIGINT or SIGTERM removes every registered temporary file and
-//! ends the process with exit code 128 + the signal (130, 143), as shells expect. Files
-//! already committed are complete results and stay.
+//! does it first thing), a SIGINT, SIGTERM or SIGHUP removes every registered temporary
+//! file and ends the process with exit code 128 + the signal (130, 143, 129), as shells
+//! expect. A signal that was ignored when the program started (`nohup`, `&` in a script)
+//! stays ignored. Files already committed are complete results and stay.
 //!
 //! Creating and settling a temporary file happen with the registry locked, and the handler
 //! holds the lock until the process exits: a temporary file cannot appear after the handler
@@ -53,24 +54,41 @@ fn clean_up_and_exit(signal: i32, name: &str) -> ! {
     std::process::exit(128 + signal)
 }
 
-/// Installs the SIGINT/SIGTERM handler: a thread that waits for either signal, then
-/// removes the registered temporary files and exits with 130 or 143. If the handler
-/// cannot be installed the signals keep their default effect (the process ends at once),
-/// which is why this never fails.
+/// Whether `signal` is ignored now, as `nohup` ignores SIGHUP and a shell without job
+/// control ignores SIGINT for a command started with `&`. Such a signal stays ignored.
+#[cfg(unix)]
+fn is_ignored(signal: i32) -> bool {
+    // SAFETY: with a null new action, sigaction only reads the current disposition into
+    // `current`, a zeroed plain C struct of the right type.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Installs the handler of SIGINT, SIGTERM and SIGHUP (those not ignored already): a
+/// thread that waits for one, then removes the registered temporary files and exits with
+/// 130, 143 or 129. If the handler cannot be installed the signals keep their default
+/// effect (the process ends at once), which is why this never fails.
 #[cfg(unix)]
 pub fn install() {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let wanted: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|&s| !is_ignored(s))
+        .collect();
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(&wanted) else {
         return;
     };
     let _ = std::thread::Builder::new()
         .name("councilsim-signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let name = if signal == SIGINT {
-                    "SIGINT"
-                } else {
-                    "SIGTERM"
+                let name = match signal {
+                    SIGINT => "SIGINT",
+                    SIGTERM => "SIGTERM",
+                    _ => "SIGHUP",
                 };
                 clean_up_and_exit(signal, name);
             }

@@ -249,15 +249,15 @@ fn an_output_link_replaces_the_file_it_points_to_and_stays_a_link() {
     assert!(!dir.join("elsewhere.txt").exists());
 }
 
-/// Starts a long `run --replication-log`, waits for its temporary log file, sends
-/// `signal`, and checks the exit code and that nothing was left or produced.
+/// Starts a long `run --replication-log` (through `sh` with `ignored` signals set to be
+/// ignored, if any), waits for its temporary log file, and returns it with its directory.
 #[cfg(unix)]
-fn interrupt_a_logged_run(signal: &str, code: i32) {
+fn start_a_logged_run(ignored: &str) -> (Child, PathBuf) {
     let dir = temp_dir();
     let log = dir.join("log.csv");
     let output = dir.join("out.json");
     let seed = seed_scenario();
-    let child = spawn(&[
+    let args = [
         "run",
         &seed,
         "--replications",
@@ -269,7 +269,21 @@ fn interrupt_a_logged_run(signal: &str, code: i32) {
         log.to_str().unwrap(),
         "--output",
         output.to_str().unwrap(),
-    ]);
+    ];
+    let child = if ignored.is_empty() {
+        spawn(&args)
+    } else {
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("trap '' {ignored}; exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_councilsim"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
     let start = Instant::now();
     while names(&dir).is_empty() {
         assert!(start.elapsed() < LIMIT, "no temporary log file appeared");
@@ -284,17 +298,29 @@ fn interrupt_a_logged_run(signal: &str, code: i32) {
     );
     // Let it write some rows.
     std::thread::sleep(Duration::from_millis(300));
+    (child, dir)
+}
+
+#[cfg(unix)]
+fn send(child: &Child, signal: &str) {
     let pid = child.id().to_string();
     let status = Command::new("kill")
         .args([signal, pid.as_str()])
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// Sends `signal` to a logged run and checks the exit code and that nothing was left or
+/// produced.
+#[cfg(unix)]
+fn interrupt_a_logged_run(child: Child, dir: &Path, signal: &str, code: i32) {
+    send(&child, signal);
     let out = finish(child, LIMIT, signal);
     assert_eq!(out.status.code(), Some(code), "{}", stderr(&out));
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert_eq!(
-        names(&dir),
+        names(dir),
         Vec::<String>::new(),
         "no temporary file and no output remain"
     );
@@ -303,13 +329,37 @@ fn interrupt_a_logged_run(signal: &str, code: i32) {
 #[cfg(unix)]
 #[test]
 fn sigint_removes_the_temporary_log_and_exits_130() {
-    interrupt_a_logged_run("-INT", 130);
+    let (child, dir) = start_a_logged_run("");
+    interrupt_a_logged_run(child, &dir, "-INT", 130);
 }
 
 #[cfg(unix)]
 #[test]
 fn sigterm_removes_the_temporary_log_and_exits_143() {
-    interrupt_a_logged_run("-TERM", 143);
+    let (child, dir) = start_a_logged_run("");
+    interrupt_a_logged_run(child, &dir, "-TERM", 143);
+}
+
+#[cfg(unix)]
+#[test]
+fn sighup_removes_the_temporary_log_and_exits_129() {
+    let (child, dir) = start_a_logged_run("");
+    interrupt_a_logged_run(child, &dir, "-HUP", 129);
+}
+
+/// `nohup` and `&` in a script start a program with signals ignored: they stay ignored.
+#[cfg(unix)]
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    let (mut child, dir) = start_a_logged_run("INT HUP");
+    send(&child, "-INT");
+    send(&child, "-HUP");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "an ignored signal ended the run"
+    );
+    interrupt_a_logged_run(child, &dir, "-TERM", 143);
 }
 
 #[cfg(unix)]
