@@ -32,6 +32,14 @@ pub enum JobError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// An input file (a partial result) could not be read: bad input, not a fault.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
     /// The simulation could not run.
     #[error(transparent)]
     Run(#[from] RunError),
@@ -58,7 +66,10 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> JobError + '_ {
 
 /// Reads a file the job was given or left earlier, through the bounded reader.
 fn read_input(path: &Path, limit: u64, what: &str) -> Result<String, JobError> {
-    crate::input::read_text(path, limit, what).map_err(|e| JobError::Refused(e.to_string()))
+    crate::input::read_text(path, limit, what).map_err(|e| JobError::Unreadable {
+        path: e.path,
+        source: std::io::Error::other(e.reason),
+    })
 }
 
 /// Progress plus an optional per-replication CSV log.

@@ -36,9 +36,11 @@ pub fn load(path: &str) -> Result<Model, LoadError> {
     compile(path, &text).map_err(LoadError::Invalid)
 }
 
-/// Reads the scenario file at `path` as text: a regular file (never a FIFO, a device or a
+/// Reads the text of the scenario at `path`: a regular file (never a FIFO, a device or a
 /// directory) of at most [`limits::MAX_FILE_BYTES`], read through
-/// [`crate::input::read_text`] so that not one byte more is read.
+/// [`crate::input::read_text`] so that not one byte more is read. A job that records the
+/// scenario it ran (a shard's partial result) reads it once with this and compiles that
+/// same text, so the recorded text and hash are those of what ran.
 pub fn read(path: &str) -> Result<String, LoadError> {
     crate::input::read_text(
         std::path::Path::new(path),

@@ -408,11 +408,16 @@ fn penholder_council(yes_voters: usize, a: f64) -> Council {
     council
 }
 
-/// A penholder's verdict on an ask, with the expectations it weighed.
-type Answer = (Verdict, Expectation, Expectation, Option<Expectation>);
-
 /// E01's asks and the penholder's answers, and the text put in blue.
-fn answers(council: &Council) -> (Vec<Ask>, Vec<Answer>, f64, u32) {
+#[allow(clippy::type_complexity)] // a test helper's tuple, read right where it is built
+fn answers(
+    council: &Council,
+) -> (
+    Vec<Ask>,
+    Vec<(Verdict, Expectation, Expectation, Option<Expectation>)>,
+    f64,
+    u32,
+) {
     let model = council.model();
     let e01 = ix(&model, "E01");
     let (outcome, entries) = traced(&model, 0);
