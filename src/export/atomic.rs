@@ -8,7 +8,8 @@
 //! | missing, in an existing directory | writes a temporary file beside it and renames it into place |
 //! | a regular file | the same: the old file is replaced whole, keeping its permissions |
 //! | a symbolic link | follows it: to a regular file, replaces that file (the link stays a link); to a device or FIFO, writes into it; to nothing, refuses |
-//! | a character or block device, a FIFO | writes straight into it (`/dev/null`, `/dev/stdout`); never replaces it |
+//! | a character or block device, a FIFO | writes straight into it (`/dev/null`, a named pipe); never replaces it |
+//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` | writes into that open descriptor, wherever the shell sent it (`>>` appends) |
 //! | a directory, a socket | refuses, before any work |
 //!
 //! A temporary file is created exclusively (`O_CREAT | O_EXCL`: an existing path, a planted
@@ -59,6 +60,48 @@ enum Destination {
     },
     /// A device or FIFO, written into.
     Direct { path: PathBuf },
+    /// An open file descriptor of this process (`/dev/stdout`, `/dev/fd/N`), written
+    /// into as it is: whatever the shell redirected it to, appending if it appends.
+    Descriptor { fd: i32 },
+}
+
+/// The file descriptor a path like `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or
+/// `/proc/self/fd/N` names. Reopening such a path would start a new file offset (and
+/// following the link to a regular file would replace what `>>` appends to).
+fn named_descriptor(path: &Path) -> Option<i32> {
+    if !cfg!(unix) {
+        return None;
+    }
+    let text = path.to_str()?;
+    match text {
+        "/dev/stdout" => return Some(1),
+        "/dev/stderr" => return Some(2),
+        _ => {}
+    }
+    let number = text
+        .strip_prefix("/dev/fd/")
+        .or_else(|| text.strip_prefix("/proc/self/fd/"))?;
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| number.parse().ok())
+        .flatten()
+}
+
+/// A new handle on this process's open descriptor `fd`.
+#[cfg(unix)]
+fn duplicate(fd: i32) -> io::Result<File> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) only creates a new descriptor (or fails); the new
+    // one is owned by nobody else, so the File may own and close it.
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
+    if copy < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(unsafe { File::from_raw_fd(copy) })
+}
+
+#[cfg(not(unix))]
+fn duplicate(_fd: i32) -> io::Result<File> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
 }
 
 fn is_device_or_fifo(file_type: &std::fs::FileType) -> bool {
@@ -82,6 +125,9 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// Decides what writing `target` means, without touching anything.
 fn destination(target: &Path) -> io::Result<Destination> {
+    if let Some(fd) = named_descriptor(target) {
+        return Ok(Destination::Descriptor { fd });
+    }
     if target.file_name().is_none() {
         return Err(refuse("names no file"));
     }
@@ -248,6 +294,12 @@ impl AtomicFile {
                     writer: BufWriter::new(file),
                 })
             }
+            Destination::Descriptor { fd } => Ok(AtomicFile {
+                target: target.to_path_buf(),
+                temporary: None,
+                permissions: None,
+                writer: BufWriter::new(duplicate(fd)?),
+            }),
             Destination::Direct { path } => {
                 // No create, no truncate: if the device went away, fail rather than make
                 // a regular file in its place.

@@ -97,6 +97,42 @@ fn devices_are_written_directly_and_never_replaced() {
     let out = run("/dev/stdout");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("resolution 2774"), "{}", stdout(&out));
+    // Standard output appended to a file (`>> log`): the report is appended, the file is
+    // neither replaced nor overwritten from its start.
+    let dir = temp_dir();
+    let log = dir.join("log.txt");
+    for named in ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"] {
+        if !Path::new(named).exists() {
+            continue;
+        }
+        std::fs::write(&log, "earlier lines\n").unwrap();
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" >> \"$LOG\"")
+            .arg(env!("CARGO_BIN_EXE_councilsim"))
+            .args([
+                "run",
+                &seed,
+                "--replications",
+                "50",
+                "--quiet",
+                "--output",
+                named,
+            ])
+            .env("LOG", &log)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = finish(child, LIMIT, named);
+        assert_eq!(out.status.code(), Some(0), "{named}: {}", stderr(&out));
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            text.starts_with("earlier lines\n") && text.contains("resolution 2774"),
+            "{named}: {text}"
+        );
+        assert_eq!(names(&dir), ["log.txt"]);
+    }
 }
 
 #[cfg(unix)]
