@@ -7,6 +7,7 @@ mod cli;
 mod council;
 mod determinism;
 mod docs;
+mod files;
 mod golden;
 mod history;
 mod model;
