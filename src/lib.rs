@@ -63,6 +63,7 @@ pub mod backtest;
 pub mod behaviour;
 pub mod cli;
 pub mod engine;
+pub mod explain;
 pub mod export;
 pub mod input;
 pub mod interrupt;

@@ -169,6 +169,10 @@ pub trait Tracer {
     const ENABLED: bool;
     /// Takes one report at `time` (minutes).
     fn record(&mut self, time: u64, event: TraceEvent);
+    /// The latent values Δ of every member just before ballot `ballot` is drawn (for
+    /// `explain`; a trace does not show them, so the default ignores them).
+    #[inline]
+    fn latent(&mut self, _ballot: u16, _deltas: &[f64]) {}
 }
 
 /// Discards every report (the Monte Carlo path).

@@ -1,5 +1,5 @@
 //! The commands that look at a scenario and print to standard output: `check`, `trace`,
-//! `power`, `backtest` and `bench`. None writes a file unless asked with `--output`.
+//! `power`, `backtest`, `explain` and `bench`. None writes a file unless asked with `--output`.
 
 use super::args::{MonteCarloArgs, RunFormat, TraceFormat};
 use super::error::Error;
@@ -91,6 +91,38 @@ pub fn backtest(
     let text = match format {
         RunFormat::Table => crate::backtest::render(&checks),
         RunFormat::Json => pretty_json(&checks)?,
+    };
+    emit(None, &text)
+}
+
+/// `councilsim explain`: every ballot (or the one named) on the noise-free path, with exact
+/// and Monte Carlo odds.
+pub fn explain(
+    path: &str,
+    ballot: Option<&str>,
+    replication: u64,
+    mc: &MonteCarloArgs,
+    format: RunFormat,
+) -> Result<(), Error> {
+    let model = scenario::load(path)?;
+    if let Some(id) = ballot {
+        if !model.ballots.iter().any(|&b| model.ballot_id(b) == id) {
+            let known: Vec<&str> = model.ballots.iter().map(|&b| model.ballot_id(b)).collect();
+            return Err(Error::Usage(format!(
+                "{path} has no draft, amendment or motion `{id}`; its ballots are: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    let (n, seed, threads) = mc.resolve(&model);
+    let summary = workflow::run_replications(&model, seed, 0..n, threads, None, true)?;
+    let mut explanation = crate::explain::explain(&model, seed, replication, &summary);
+    if let Some(id) = ballot {
+        explanation.ballots.retain(|b| b.id == id);
+    }
+    let text = match format {
+        RunFormat::Table => crate::export::explain::render(&explanation),
+        RunFormat::Json => pretty_json(&explanation)?,
     };
     emit(None, &text)
 }

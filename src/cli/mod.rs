@@ -1,5 +1,5 @@
-//! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `power`, `bench` and
-//! `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
+//! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
+//! `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
 //! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
 //! [`inspect`] those that print about a scenario, [`output`] where output goes, and
 //! [`error`] the one error type and the one place that reports it and picks the exit
@@ -128,6 +128,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
     },
+    /// Explain every ballot: each member's Δ, thresholds, τ and vote probabilities on the
+    /// noise-free path, exact P(adopt) and P(vetoed) beside the Monte Carlo, swing members.
+    Explain {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// Only this draft, amendment or motion.
+        #[arg(long, value_name = "ID")]
+        ballot: Option<String>,
+        /// The replication whose calendar the noise-free path follows.
+        #[arg(long, default_value_t = 0)]
+        replication: u64,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+    },
     /// Print the a-priori voting power of every member under the scenario's rules.
     Power {
         /// Scenario file (TOML).
@@ -229,6 +246,19 @@ fn execute(cli: Cli) -> Result<(), Error> {
             noise_scale,
             format,
         } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format),
+        Command::Explain {
+            scenario,
+            ballot,
+            replication,
+            montecarlo,
+            format,
+        } => inspect::explain(
+            &scenario,
+            ballot.as_deref(),
+            replication,
+            &montecarlo,
+            format,
+        ),
         Command::Power { scenario, format } => inspect::power(&scenario, format),
         Command::Check { scenarios } => inspect::check(&scenarios),
     }

@@ -258,6 +258,9 @@ impl Replication<'_> {
         let m = &model.members;
         let n = m.len();
         let stances = &model.stances[b * n..(b + 1) * n];
+        if T::ENABLED {
+            tracer.latent(b as u16, &s.deltas);
+        }
         for (i, st) in stances.iter().enumerate() {
             let u = rng::open_unit(&mut self.rng);
             s.own[i] = sampled_vote(s.deltas[i], st.yes, st.no, st.tau, u);

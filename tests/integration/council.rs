@@ -416,3 +416,96 @@ fn a_member_holding_out_for_another_text_measures_a_draft_against_it() {
     .to_string();
     assert!(e.contains("a draft cannot be its own reference"), "{e}");
 }
+
+/// C(n, k) as a float.
+fn choose(n: u32, k: u32) -> f64 {
+    (0..k).fold(1.0, |c, j| c * (n - j) as f64 / (j + 1) as f64)
+}
+
+#[test]
+fn explain_gives_the_ordered_logit_and_the_exact_odds_by_hand() {
+    // Fifteen identical members (ideal 0.5, r = 0, a = b = 0.1, τ = 0.2) on a draft at 0.45:
+    // Δ = −0.0025 + 0.25 = 0.2475 for everyone.
+    let everyone = |_: &str| {
+        "ideal = { force = 0.5 }, yes_threshold = 0.1, no_threshold = 0.1, temperature = 0.2"
+            .to_string()
+    };
+    let text = council(
+        everyone,
+        &format!("{}{QUIET}", draft("D", "\"E01\"", 0.45, "")),
+    );
+    let path = write_scenario("explain.toml", &text);
+    let out = councilsim(&[
+        "explain",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+        "--replications",
+        "4000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ballot = &v["ballots"][0];
+    let sigma = |z: f64| 1.0 / (1.0 + (-z).exp());
+    let delta: f64 = -0.05f64.powi(2) + 0.25;
+    let (p, q) = (sigma((delta - 0.1) / 0.2), sigma((-0.1 - delta) / 0.2));
+    let r = 1.0 - p - q;
+    for m in ballot["members"].as_array().unwrap() {
+        assert!((m["delta"].as_f64().unwrap() - delta).abs() < 1e-12);
+        assert!((m["p_yes"].as_f64().unwrap() - p).abs() < 1e-12);
+        assert!((m["p_no"].as_f64().unwrap() - q).abs() < 1e-12);
+        assert!((m["p_abstain"].as_f64().unwrap() - r).abs() < 1e-12);
+        let z = (delta - 0.1) / 0.2;
+        assert!((m["distance_in_tau"].as_f64().unwrap() - z).abs() < 1e-12);
+    }
+    // P(adopt): at least 9 yes and no permanent member votes no. Permanent members vote yes
+    // (p) or abstain (r) in the adopting profiles; elected ones yes (p) or not (1 − p).
+    let mut adopt = 0.0;
+    for k1 in 0..=5u32 {
+        for k2 in 0..=10u32 {
+            if k1 + k2 >= 9 {
+                adopt += choose(5, k1)
+                    * p.powi(k1 as i32)
+                    * r.powi(5 - k1 as i32)
+                    * choose(10, k2)
+                    * p.powi(k2 as i32)
+                    * (1.0 - p).powi(10 - k2 as i32);
+            }
+        }
+    }
+    let carried: f64 = (9..=15u32)
+        .map(|k| choose(15, k) * p.powi(k as i32) * (1.0 - p).powi(15 - k as i32))
+        .sum();
+    let got_adopt = ballot["p_adopt"].as_f64().unwrap();
+    let got_veto = ballot["p_vetoed"].as_f64().unwrap();
+    assert!((got_adopt - adopt).abs() < 1e-12, "{got_adopt} vs {adopt}");
+    assert!((got_veto - (carried - adopt)).abs() < 1e-12, "{got_veto}");
+    // The Monte Carlo share agrees within sampling error (no blocs here).
+    let mc = ballot["mc_adopted"].as_f64().unwrap();
+    assert!(
+        (mc - adopt).abs() < 4.0 * (adopt * (1.0 - adopt) / 4000.0).sqrt() + 1e-9,
+        "{mc} vs {adopt}"
+    );
+    assert_eq!(ballot["path_status"], "adopted");
+    assert!(v["path"].as_str().unwrap().contains("temperature set to 0"));
+    // The table names the path and --ballot rejects an unknown id.
+    let table = councilsim(&[
+        "explain",
+        path.to_str().unwrap(),
+        "--replications",
+        "100",
+        "--ballot",
+        "D",
+    ]);
+    assert!(
+        stdout_of(&table).contains("draft D — in the path: adopted"),
+        "{}",
+        stdout_of(&table)
+    );
+    let bad = councilsim(&["explain", path.to_str().unwrap(), "--ballot", "NOPE"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+fn stdout_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
