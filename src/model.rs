@@ -22,6 +22,8 @@ pub struct Model {
     pub dims: Vec<Dimension>,
     /// The status quo Q as a position (each dimension's `status_quo`).
     pub status_quo_position: Vec<f64>,
+    /// Positions given as `reference = { ... }`, `index * dims + dim`.
+    pub reference_positions: Vec<f64>,
     /// Each draft's position as circulated, `draft * dims + dim` (a `reference` may name it).
     pub circulated_positions: Vec<f64>,
     /// Delegations, in id order.
@@ -97,6 +99,9 @@ pub enum Reference {
     Draft(u16),
     /// A draft's text as circulated, before consultations changed it.
     Circulated(u16),
+    /// A text given by its position (index into [`Model::reference_positions`]), such as
+    /// the mandate in force before a cut.
+    Position(u16),
 }
 
 /// How an earlier ballot must have ended for a later one to be put (`tabled_if`).
@@ -499,6 +504,13 @@ impl Model {
     pub fn circulated(&self, d: usize) -> &[f64] {
         let k = self.dim_count();
         &self.circulated_positions[d * k..(d + 1) * k]
+    }
+
+    /// Reference text `r` given by its position.
+    #[inline]
+    pub fn reference_position(&self, r: usize) -> &[f64] {
+        let k = self.dim_count();
+        &self.reference_positions[r * k..(r + 1) * k]
     }
 
     /// Number of dimensions.

@@ -282,6 +282,7 @@ impl<'m> Replication<'m> {
             Reference::StatusQuo => self.status_quo_utility[i],
             Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
             Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
+            Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
         };
         self.utility(i, position) - reference + stance.bonus + self.pressure[d * n + i]
     }

@@ -150,7 +150,43 @@ pub struct RawBallotStance {
     pub temperature: Option<Spanned<f64>>,
     pub motion_bias: Option<Spanned<f64>>,
     pub turnout: Option<Spanned<f64>>,
-    pub reference: Option<Spanned<String>>,
+    pub reference: Option<Spanned<RawReference>>,
+}
+
+/// `reference = "status-quo" | "circulated" | "DRAFT_ID"`, or a text given by its position,
+/// `reference = { crossings = 4, months = 12 }` (a hand-written visitor, not an untagged enum).
+#[derive(Debug)]
+pub enum RawReference {
+    /// A keyword or a draft id.
+    Named(String),
+    /// A position per dimension id.
+    Position(BTreeMap<String, f64>),
+}
+
+impl<'de> Deserialize<'de> for RawReference {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawReference;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"status-quo\", \"circulated\", a draft id or a table of positions")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawReference, E> {
+                Ok(RawReference::Named(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawReference, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, f64>()? {
+                    out.insert(k, v);
+                }
+                Ok(RawReference::Position(out))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `tabled_if = { vetoed = "ID" }`: put only if an earlier ballot ended so.

@@ -233,6 +233,7 @@ impl Checker {
             distance_exponent,
             ballots: Vec::new(),
             circulated_positions: Vec::new(),
+            reference_positions: Vec::new(),
             conditions: Vec::new(),
             meetings: Vec::new(),
             draft_meeting: Vec::new(),
@@ -271,7 +272,9 @@ impl Checker {
                     .extend_from_slice(text.position());
             }
             model.conditions = self.conditions(raw, &model);
-            model.stances = self.ballot_stances(raw, &model);
+            let (stances, references) = self.ballot_stances(raw, &model);
+            model.stances = stances;
+            model.reference_positions = references;
             model.any_absence = model.stances.iter().any(|s| s.turnout < 1.0);
             if noise_scale != 1.0 {
                 model.scale_noise(noise_scale);
@@ -1108,7 +1111,12 @@ impl Checker {
     }
 
     /// Every member's stance on every ballot: its own, with its `on."BALLOT_ID"` overrides.
-    fn ballot_stances(&mut self, raw: &RawScenario, model: &Model) -> Vec<BallotStance> {
+    fn ballot_stances(
+        &mut self,
+        raw: &RawScenario,
+        model: &Model,
+    ) -> (Vec<BallotStance>, Vec<f64>) {
+        let mut references: Vec<f64> = Vec::new();
         let m = &model.members;
         let n = m.len();
         let mut out = Vec::with_capacity(model.ballots.len() * n);
@@ -1175,7 +1183,34 @@ impl Checker {
                     st.turnout = self.number(v, "turnout", 0.0, 1.0);
                 }
                 if let Some(r) = &o.reference {
-                    st.reference = match (ballot, r.get_ref().as_str()) {
+                    let named = match r.get_ref() {
+                        raw::RawReference::Named(name) => name.as_str(),
+                        raw::RawReference::Position(map) => {
+                            if !matches!(ballot, Ballot::Draft(_)) {
+                                self.error(r.span(), format!("`reference` applies to drafts, not to a {kind}"), "only on a draft");
+                            }
+                            let index = references.len() / model.dim_count();
+                            for dim in &model.dims {
+                                references.push(dim.status_quo);
+                            }
+                            for (key, &x) in map {
+                                match model.dims.iter().position(|d| &d.id == key) {
+                                    Some(d) => {
+                                        let dim = &model.dims[d];
+                                        if !x.is_finite() || x < dim.lo || x > dim.hi || (dim.integer && x.fract() != 0.0) {
+                                            self.error(r.span(), format!("reference position on `{key}` must be {}within [{}, {}], found {x}", if dim.integer { "a whole number " } else { "" }, dim.lo, dim.hi), "out of range");
+                                        }
+                                        references[index * model.dim_count() + d] = x;
+                                    }
+                                    None => self.error(r.span(), format!("unknown dimension `{key}` in reference"), "not declared under [dimensions]"),
+                                }
+                            }
+                            st.reference = Reference::Position(index as u16);
+                            out[b * n + i] = st;
+                            continue;
+                        }
+                    };
+                    st.reference = match (ballot, named) {
                         (Ballot::Draft(_), "status-quo") => Reference::StatusQuo,
                         (Ballot::Draft(d), "circulated") => Reference::Circulated(d),
                         (Ballot::Draft(d), other) => {
@@ -1209,7 +1244,7 @@ impl Checker {
                 out[b * n + i] = st;
             }
         }
-        out
+        (out, references)
     }
 
     fn draft_of(

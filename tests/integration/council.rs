@@ -509,3 +509,45 @@ fn explain_gives_the_ordered_logit_and_the_exact_odds_by_hand() {
 fn stdout_of(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+#[test]
+fn the_richer_history_cases_use_the_new_features_with_ordinary_values() {
+    use councilsim::model::Reference;
+    let load = |name: &str| {
+        councilsim::scenario::load(&format!(
+            "{}/scenarios/history/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let gaza = load("gaza-2018-s2018-516-520.toml");
+    let syria = load("syria-2020-s2020-654-658.toml");
+    let res2504 = load("syria-2020-res2504.toml");
+    for model in [&gaza, &syria, &res2504] {
+        for st in &model.stances {
+            assert!(st.yes <= 1.5 && st.no <= 1.5, "{}: {st:?}", model.name);
+        }
+    }
+    let kwt = gaza.member_index("KWT").unwrap();
+    assert_eq!(gaza.draft_stance(1, kwt).reference, Reference::Draft(0));
+    assert_eq!(syria.meetings.len(), 2);
+    assert!(syria.conditions.iter().flatten().count() == 1);
+    assert!(syria.dims.iter().all(|d| d.integer));
+    assert!(syria.drafts[0].joint && res2504.drafts[0].joint);
+    let gbr = res2504.member_index("GBR").unwrap();
+    let Reference::Position(r) = res2504.draft_stance(0, gbr).reference else {
+        panic!("GBR holds out for a position");
+    };
+    // Dimensions are indexed in id order: consent, crossings, months; consent is not named
+    // and takes the status quo.
+    assert_eq!(res2504.reference_position(r as usize), &[0.5, 4.0, 12.0]);
+    // Positions given as a reference are checked like text positions.
+    let text = std::fs::read_to_string(format!(
+        "{}/scenarios/history/syria-2020-res2504.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("reference = { crossings = 4, months = 12 }", "reference = { crossings = 3.5, months = 12 }");
+    let e = councilsim::scenario::compile("t.toml", &text).unwrap_err().to_string();
+    assert!(e.contains("reference position on `crossings` must be a whole number"), "{e}");
+}

@@ -25,6 +25,7 @@ fn the_library_has_the_cases_the_reference_lists() {
     assert!(files.len() >= 8, "{files:?}");
     for case in [
         "1973", "2011-612", "2014-348", "2014-189", "2022-155", "2022-720", "2720", "2728", "2231",
+        "2018-516-520", "2020-654-658", "2504",
     ] {
         assert!(
             files.iter().any(|f| f.contains(case)),
