@@ -122,7 +122,7 @@ enum Command {
         montecarlo: MonteCarloArgs,
         /// Multiply every temperature τ by K (on top of the file's `[model] noise_scale`),
         /// to see how robust each reproduction is to more noise.
-        #[arg(long, value_name = "K", value_parser = args::noise_scale)]
+        #[arg(long, value_name = "K", value_parser = args::noise_scale, allow_negative_numbers = true)]
         noise_scale: Option<f64>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]

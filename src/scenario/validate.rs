@@ -1187,7 +1187,11 @@ impl Checker {
                         raw::RawReference::Named(name) => name.as_str(),
                         raw::RawReference::Position(map) => {
                             if !matches!(ballot, Ballot::Draft(_)) {
-                                self.error(r.span(), format!("`reference` applies to drafts, not to a {kind}"), "only on a draft");
+                                self.error(
+                                    r.span(),
+                                    format!("`reference` applies to drafts, not to a {kind}"),
+                                    "only on a draft",
+                                );
                             }
                             let index = references.len() / model.dim_count();
                             for dim in &model.dims {
@@ -1197,12 +1201,20 @@ impl Checker {
                                 match model.dims.iter().position(|d| &d.id == key) {
                                     Some(d) => {
                                         let dim = &model.dims[d];
-                                        if !x.is_finite() || x < dim.lo || x > dim.hi || (dim.integer && x.fract() != 0.0) {
+                                        if !x.is_finite()
+                                            || x < dim.lo
+                                            || x > dim.hi
+                                            || (dim.integer && x.fract() != 0.0)
+                                        {
                                             self.error(r.span(), format!("reference position on `{key}` must be {}within [{}, {}], found {x}", if dim.integer { "a whole number " } else { "" }, dim.lo, dim.hi), "out of range");
                                         }
                                         references[index * model.dim_count() + d] = x;
                                     }
-                                    None => self.error(r.span(), format!("unknown dimension `{key}` in reference"), "not declared under [dimensions]"),
+                                    None => self.error(
+                                        r.span(),
+                                        format!("unknown dimension `{key}` in reference"),
+                                        "not declared under [dimensions]",
+                                    ),
                                 }
                             }
                             st.reference = Reference::Position(index as u16);

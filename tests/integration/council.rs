@@ -547,7 +547,53 @@ fn the_richer_history_cases_use_the_new_features_with_ordinary_values() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()
-    .replace("reference = { crossings = 4, months = 12 }", "reference = { crossings = 3.5, months = 12 }");
-    let e = councilsim::scenario::compile("t.toml", &text).unwrap_err().to_string();
-    assert!(e.contains("reference position on `crossings` must be a whole number"), "{e}");
+    .replace(
+        "reference = { crossings = 4, months = 12 }",
+        "reference = { crossings = 3.5, months = 12 }",
+    );
+    let e = councilsim::scenario::compile("t.toml", &text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("reference position on `crossings` must be a whole number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_noise_scale_multiplies_every_temperature_and_can_be_swept() {
+    let tutorial = std::fs::read_to_string(format!(
+        "{}/scenarios/tutorial.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let plain = compile(&tutorial);
+    let patched = councilsim::scenario::compile_patched(
+        "tutorial.toml",
+        &tutorial,
+        &[(
+            "model.noise_scale".to_string(),
+            councilsim::scenario::PatchValue::Float(2.5),
+        )],
+    )
+    .unwrap();
+    assert!(plain.stances.iter().any(|s| s.tau > 0.0));
+    for (a, b) in plain.stances.iter().zip(&patched.stances) {
+        assert!((b.tau - 2.5 * a.tau).abs() < 1e-15);
+    }
+    let bad = councilsim(&[
+        "backtest",
+        &format!(
+            "{}/scenarios/history/iran-2015-res2231.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        "--noise-scale",
+        "-1",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("not a noise scale"),
+        "{}",
+        stderr(&bad)
+    );
 }
