@@ -3,11 +3,13 @@
 
 pub mod csv;
 pub mod plot;
+pub mod printable;
 pub mod replication_log;
 pub mod report;
 pub mod table;
 pub mod trace;
 
+pub use printable::{printable, printable_lines};
 use std::io::Write;
 use std::path::Path;
 

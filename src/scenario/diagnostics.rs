@@ -4,7 +4,11 @@
 //! fixes a file in one pass. [`ScenarioError`] renders them miette-style: the file, line
 //! and column, what was expected, and the offending text underlined.
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use crate::export::{printable, printable_lines};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -55,7 +59,7 @@ pub struct ScenarioError {
 struct ProblemReport {
     message: String,
     #[source_code]
-    code: NamedSource<Arc<String>>,
+    code: Snippet,
     #[label("{label}")]
     span: SourceSpan,
     label: String,
@@ -66,14 +70,16 @@ struct ProblemReport {
 impl ScenarioError {
     /// Line and column (both from 1) of a byte offset, for messages and tests.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
-        let before = &self.source[..offset.min(self.source.len())];
+        let before = &self.source[..floor_boundary(&self.source, offset)];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, column)
     }
 
     /// The problems as text: one report each, with `file:line:column` and the span
-    /// underlined. `color` selects the themed (terminal) rendering.
+    /// underlined. `color` selects the themed (terminal) rendering. Control characters in
+    /// the file, the path or a message are shown escaped (see [`crate::export::printable`]),
+    /// and a long line is shown as an excerpt around its problem.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -81,15 +87,24 @@ impl ScenarioError {
             GraphicalTheme::unicode_nocolor()
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_width(200);
+        let shown = ShownSource::new(&self.source);
+        let path = printable(&self.path).into_owned();
         let mut out = String::new();
         for problem in &self.problems {
             let (line, column) = self.line_column(problem.span.start);
+            let (snippet, span) = shown.snippet(&path, problem.span.clone());
             let report = ProblemReport {
-                message: format!("{}:{line}:{column}: {}", self.path, problem.message),
-                code: NamedSource::new(&self.path, Arc::clone(&self.source)),
-                span: problem.span.clone().into(),
-                label: problem.label.clone(),
-                help: problem.help.clone(),
+                message: format!(
+                    "{path}:{line}:{column}: {}",
+                    printable_lines(&problem.message)
+                ),
+                code: snippet,
+                span: span.into(),
+                label: printable_lines(&problem.label).into_owned(),
+                help: problem
+                    .help
+                    .as_deref()
+                    .map(|h| printable_lines(h).into_owned()),
             };
             if handler.render_report(&mut out, &report).is_err() {
                 out.push_str(&report.message);
@@ -97,13 +112,208 @@ impl ScenarioError {
             out.push('\n');
         }
         out.push_str(&format!(
-            "{}: {} problem{} found\n",
-            self.path,
+            "{path}: {} problem{} found\n",
             self.problems.len(),
             if self.problems.len() == 1 { "" } else { "s" }
         ));
         out
     }
+}
+
+/// Lines longer than this (in bytes) are shown as an excerpt around the problem: miette
+/// cannot place an underline past column 65 535, and nobody reads a 70 000-column line.
+const LONG_LINE: usize = 1000;
+/// Bytes of context shown on each side of a problem on a long line.
+const EXCERPT_CONTEXT: usize = 80;
+
+/// The scenario text as shown in diagnostics: control characters escaped, with the map
+/// from offsets in the file to offsets in the shown text.
+struct ShownSource {
+    text: Arc<String>,
+    /// `(offset in the file just after an escaped character, bytes added up to there)`.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl ShownSource {
+    fn new(source: &Arc<String>) -> Self {
+        let shown = printable_lines(source);
+        if let std::borrow::Cow::Borrowed(_) = shown {
+            return ShownSource {
+                text: Arc::clone(source),
+                shifts: Vec::new(),
+            };
+        }
+        let mut shifts = Vec::new();
+        let mut added = 0;
+        for (i, c) in source.char_indices() {
+            let escaped = printable_lines(&source[i..i + c.len_utf8()]).len();
+            // A `\r` kept before `\n` is escaped alone above; recheck it in context.
+            let escaped = if c == '\r' && source[i + 1..].starts_with('\n') {
+                1
+            } else {
+                escaped
+            };
+            if escaped != c.len_utf8() {
+                added += escaped - c.len_utf8();
+                shifts.push((i + c.len_utf8(), added));
+            }
+        }
+        ShownSource {
+            text: Arc::new(shown.into_owned()),
+            shifts,
+        }
+    }
+
+    /// The offset in the shown text of `offset` in the file.
+    fn map(&self, offset: usize) -> usize {
+        let i = self.shifts.partition_point(|&(end, _)| end <= offset);
+        offset + if i == 0 { 0 } else { self.shifts[i - 1].1 }
+    }
+
+    /// What to show for a problem at `span` (in the file), and its span in that.
+    fn snippet(&self, name: &str, span: Range<usize>) -> (Snippet, Range<usize>) {
+        let text = &self.text;
+        let start = floor_boundary(text, self.map(span.start));
+        let end = floor_boundary(text, self.map(span.end)).max(start);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let previous = text[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let next_end = text[(line_end + 1).min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| line_end + 1 + i);
+        let long = line_end - line_start > LONG_LINE
+            || line_start.saturating_sub(previous) > LONG_LINE
+            || next_end.saturating_sub(line_end) > LONG_LINE;
+        let whole = |text: &Arc<String>| Snippet {
+            name: name.to_string(),
+            text: Arc::clone(text),
+            line: 0,
+            column: 0,
+        };
+        if !long {
+            return (whole(text), start..end);
+        }
+        let from = ceil_boundary(text, start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
+        let to = floor_boundary(text, (start + EXCERPT_CONTEXT).min(line_end)).max(start);
+        // ASCII, so that miette's byte columns and the file's character columns agree.
+        let before = if from > line_start { "..." } else { "" };
+        let after = if to < line_end { "..." } else { "" };
+        let excerpt = format!("{before}{}{after}", &text[from..to]);
+        let offset = before.len();
+        let snippet = Snippet {
+            name: name.to_string(),
+            text: Arc::new(excerpt),
+            line: text[..line_start].matches('\n').count(),
+            column: text[line_start..from].chars().count() - before.len(),
+        };
+        let span = (start - from + offset)..(end.min(to) - from + offset);
+        (snippet, span)
+    }
+}
+
+/// The largest char boundary of `text` at or below `offset`.
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut i = offset.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `text` at or above `offset`.
+fn ceil_boundary(text: &str, offset: usize) -> usize {
+    let mut i = offset.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Source text shown by miette: the whole (escaped) file, or an excerpt of one long line
+/// that knows the line and column where it starts.
+#[derive(Debug)]
+struct Snippet {
+    name: String,
+    text: Arc<String>,
+    /// Line (from 0) of the excerpt's first character in the file.
+    line: usize,
+    /// Column (from 0) of the excerpt's first character.
+    column: usize,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.column
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// `x` as messages show it: plainly when it reads well, in scientific notation when it
+/// is very large or very small (`1e300`, not a 301-digit integer).
+pub fn number(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A message from the TOML reader in the scenario's words: serde names Rust types
+/// ("expected struct RawStance", "expected i64"); a scenario has tables, integers, numbers.
+pub fn user_words(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("struct ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "struct ".len()..];
+        let name_len = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        out.push_str("a table");
+        rest = &after[name_len..];
+    }
+    out.push_str(rest);
+    let words = [
+        ("expected i64", "expected an integer"),
+        ("expected u64", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected a table"),
+        ("expected a borrowed string", "expected a string"),
+        (
+            "expected an array of length 2",
+            "expected an array of 2 values",
+        ),
+        (
+            "expected an array of length 3",
+            "expected an array of 3 values",
+        ),
+        ("invalid type: sequence", "invalid type: array"),
+        ("invalid type: map", "invalid type: table"),
+    ];
+    for (rust, user) in words {
+        out = out.replace(rust, user);
+    }
+    out
 }
 
 impl std::fmt::Display for ScenarioError {

@@ -5,7 +5,7 @@
 
 mod observed;
 
-use super::diagnostics::Problem;
+use super::diagnostics::{number, Problem};
 use super::limits;
 use super::raw::{self, Keyed, RawScenario};
 use crate::memberset::MemberSet;
@@ -21,20 +21,74 @@ use toml::Spanned;
 
 /// Compiles `raw` into a model, or returns every problem found.
 pub fn compile(raw: &RawScenario, sha256: String) -> Result<Model, Vec<Problem>> {
-    let mut c = Checker::default();
+    compile_with(raw, sha256, Record::Checked)
+}
+
+/// How far `[observed]` is checked. Only `check` and `backtest` read the record; a sweep
+/// cell changes the rules, under which the record need not follow any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Everything, including that each result follows from its votes under the rules.
+    Checked,
+    /// Only its structure: ballots and members exist, each member votes once, tallies fit.
+    Structure,
+}
+
+/// [`compile`], with the record checked as far as `record` says.
+pub fn compile_with(
+    raw: &RawScenario,
+    sha256: String,
+    record: Record,
+) -> Result<Model, Vec<Problem>> {
+    let mut c = Checker {
+        record,
+        ..Checker::default()
+    };
     let model = c.compile(raw, sha256);
     if c.problems.is_empty() {
         Ok(model)
     } else {
+        // A value shared by several members (a template's) is checked for each of them;
+        // the user hears about each problem once.
+        let mut seen = BTreeSet::new();
+        c.problems
+            .retain(|p| seen.insert((p.span.start, p.span.end, p.message.clone())));
         Err(c.problems)
     }
 }
 
-#[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
+    record: Record,
     dim_index: BTreeMap<String, usize>,
     member_index: BTreeMap<String, usize>,
+    /// Whether members and rules compiled without a problem, so that a recorded result
+    /// can be judged under them.
+    rules_ok: bool,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker {
+            problems: Vec::new(),
+            record: Record::Checked,
+            dim_index: BTreeMap::new(),
+            member_index: BTreeMap::new(),
+            rules_ok: false,
+        }
+    }
+}
+
+/// Whether `id` may name something in a scenario: ASCII letters, digits and `_ - . / :`,
+/// not starting with `-`. Ids reach CSV cells and headers, tables and terminals; this set
+/// holds ISO codes and UN symbols (`S/2024/123`) and cannot start a spreadsheet formula
+/// (`=`, `+`, `-`, `@`) or carry a control character.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':'))
 }
 
 impl Checker {
@@ -64,19 +118,32 @@ impl Checker {
         }
     }
 
+    /// Reports `id` (of a `what`) unless [`valid_id`].
+    fn id(&mut self, id: &Spanned<String>, what: &str) {
+        if !valid_id(id.get_ref()) {
+            self.error_help(
+                id.span(),
+                format!("{what} id `{}` is not a valid id", id.get_ref()),
+                "invalid id",
+                "ids use letters, digits and _ - . / : and do not start with -",
+            );
+        }
+    }
+
     /// A finite number within [lo, hi] (either bound may be open-ended with ±∞).
     fn number(&mut self, v: &Spanned<f64>, what: &str, lo: f64, hi: f64) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || x < lo || x > hi {
+            let (l, h) = (number(lo), number(hi));
             let expected = match (lo.is_finite(), hi.is_finite()) {
-                (true, true) => format!("a number from {lo} to {hi}"),
-                (true, false) => format!("a number ≥ {lo}"),
-                (false, true) => format!("a number ≤ {hi}"),
+                (true, true) => format!("a number from {l} to {h}"),
+                (true, false) => format!("a number ≥ {l}"),
+                (false, true) => format!("a number ≤ {h}"),
                 (false, false) => "a finite number".to_string(),
             };
             self.error(
                 v.span(),
-                format!("{what} must be {expected}, found {x}"),
+                format!("{what} must be {expected}, found {}", number(x)),
                 format!("expected {expected}"),
             );
             // Any in-range value will do: the model is discarded when there are problems.
@@ -181,6 +248,8 @@ impl Checker {
 
     fn compile(&mut self, raw: &RawScenario, sha256: String) -> Model {
         let dims = self.dimensions(raw);
+        self.templates(raw, &dims);
+        let before_members = self.problems.len();
         let (members, bloc_lists) = self.members(raw, &dims);
         let blocs = self.blocs(raw, &bloc_lists);
         let mut members = members;
@@ -189,6 +258,7 @@ impl Checker {
         }
         let relations = self.relations(raw);
         let rules = self.rules(raw, &members);
+        self.rules_ok = self.problems.len() == before_members;
         let distance_exponent = match &raw.model.distance_exponent {
             Some(p) => self.number(p, "distance_exponent", 1.0, 8.0),
             None => 2.0,
@@ -218,17 +288,17 @@ impl Checker {
             montecarlo,
             observed: None,
         };
-        if self.problems.is_empty() {
-            let furthest_first = self.keyword(
-                raw.rules.amendment_order.as_ref(),
-                "amendment order",
-                &["furthest-first", "submission"],
-                "furthest-first",
-            ) == "furthest-first";
-            model.ballots = ballot_order(&model, furthest_first);
-            if let Some(observed) = &raw.observed {
-                model.observed = Some(self.observed(observed, &model));
-            }
+        let furthest_first = self.keyword(
+            raw.rules.amendment_order.as_ref(),
+            "amendment order",
+            &["furthest-first", "submission"],
+            "furthest-first",
+        ) == "furthest-first";
+        // Amendments are ordered by the substance of the texts they make, which only a
+        // sound model has; the record is checked against ballot ids either way.
+        model.ballots = ballot_order(&model, furthest_first && self.problems.is_empty());
+        if let Some(observed) = &raw.observed {
+            model.observed = Some(self.observed(observed, &model));
         }
         model
     }
@@ -250,10 +320,12 @@ impl Checker {
         );
         let mut dims = Vec::with_capacity(table.len());
         for (i, (id, d)) in table.iter().enumerate() {
+            self.id(id, "dimension");
             self.dim_index.insert(id.get_ref().clone(), i);
             let (lo, hi) = match &d.range {
                 Some(r) => {
                     let [lo, hi] = *r.get_ref();
+                    let m = limits::MAX_MAGNITUDE;
                     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
                         self.error(
                             r.span(),
@@ -262,6 +334,20 @@ impl Checker {
                                 id.get_ref()
                             ),
                             "expected [low, high], low < high",
+                        );
+                        (0.0, 1.0)
+                    } else if lo < -m || hi > m {
+                        self.error(
+                            r.span(),
+                            format!(
+                                "range of `{}` must lie within [{}, {}], found [{}, {}]",
+                                id.get_ref(),
+                                number(-m),
+                                number(m),
+                                number(lo),
+                                number(hi)
+                            ),
+                            "out of range",
                         );
                         (0.0, 1.0)
                     } else {
@@ -299,6 +385,7 @@ impl Checker {
             "members",
         );
         for (i, id) in table.keys().enumerate() {
+            self.id(id, "member");
             self.member_index.insert(id.get_ref().clone(), i);
         }
         let bloc_ids: BTreeMap<&str, usize> = raw
@@ -335,19 +422,21 @@ impl Checker {
             }
             bloc_lists.push(list);
             let merged = self.stance_of(raw, id, member);
-            self.stance(&merged, id, dims, &mut m);
+            self.stance(&merged, id, dims, &mut m, true);
             m.primary_bloc.push(None);
         }
         (m, bloc_lists)
     }
 
-    /// Compiles member `id`'s (merged) stance `s` into its columns of `m`.
+    /// Compiles member `id`'s (merged) stance `s` into its columns of `m`; `whole` when
+    /// `s` is a member's whole stance (not a template, which a member may complete).
     fn stance(
         &mut self,
         s: &raw::RawStance,
         id: &Spanned<String>,
         dims: &[Dimension],
         m: &mut Members,
+        whole: bool,
     ) {
         let k = dims.len();
         let ideal = self.positions(&s.ideal, dims, "ideal point");
@@ -364,9 +453,9 @@ impl Checker {
                         value,
                         &format!("salience on `{}`", key.get_ref()),
                         0.0,
-                        f64::INFINITY,
+                        limits::MAX_MAGNITUDE,
                     );
-                    if ideal[d].is_nan() {
+                    if whole && ideal[d].is_nan() {
                         self.error_help(
                             key.span(),
                             format!(
@@ -398,36 +487,52 @@ impl Checker {
         m.act_bonus.push(opt(
             &s.act_bonus,
             "act_bonus",
-            f64::NEG_INFINITY,
-            f64::INFINITY,
+            -limits::MAX_MAGNITUDE,
+            limits::MAX_MAGNITUDE,
             0.0,
         ));
         m.yes_threshold.push(opt(
             &s.yes_threshold,
             "yes_threshold",
             0.0,
-            f64::INFINITY,
+            limits::MAX_MAGNITUDE,
             0.0,
         ));
         m.no_threshold.push(opt(
             &s.no_threshold,
             "no_threshold",
             0.0,
-            f64::INFINITY,
+            limits::MAX_MAGNITUDE,
             0.0,
         ));
-        m.temperature
-            .push(opt(&s.temperature, "temperature", 0.0, f64::INFINITY, 0.0));
+        m.temperature.push(opt(
+            &s.temperature,
+            "temperature",
+            0.0,
+            limits::MAX_MAGNITUDE,
+            0.0,
+        ));
         m.flexibility
             .push(opt(&s.flexibility, "flexibility", 0.0, 1.0, 0.5));
         m.turnout.push(opt(&s.turnout, "turnout", 0.0, 1.0, 1.0));
         m.motion_bias.push(opt(
             &s.motion_bias,
             "motion_bias",
-            f64::NEG_INFINITY,
-            f64::INFINITY,
+            -limits::MAX_MAGNITUDE,
+            limits::MAX_MAGNITUDE,
             0.0,
         ));
+    }
+
+    /// Checks every template once, on its own: a bad value in a template is one problem,
+    /// however many members use it (their merged stances are checked again, and the
+    /// repeats dropped by [`compile_with`]).
+    fn templates(&mut self, raw: &RawScenario, dims: &[Dimension]) {
+        for (id, template) in &raw.templates {
+            self.id(id, "template");
+            let mut scratch = Members::default();
+            self.stance(template, id, dims, &mut scratch, false);
+        }
     }
 
     /// A member's stance: its template's fields, overridden field by field (and ideal and
@@ -449,7 +554,12 @@ impl Checker {
                         t.span(),
                         format!("unknown template `{}`", t.get_ref()),
                         "not declared under [templates]",
-                        format!("templates are: {}", known.join(", ")),
+                        if known.is_empty() {
+                            "declare it under [templates.ID], or give the member a `stance`"
+                                .to_string()
+                        } else {
+                            format!("templates are: {}", known.join(", "))
+                        },
                     );
                     &empty
                 }
@@ -497,6 +607,7 @@ impl Checker {
             "blocs",
         );
         for (b, (id, bloc)) in raw.blocs.iter().enumerate() {
+            self.id(id, "bloc");
             let members: MemberSet = lists
                 .iter()
                 .enumerate()
@@ -567,7 +678,12 @@ impl Checker {
         for r in &raw.relations {
             let from = self.member(&r.from, "lobbying member");
             let to = self.member(&r.to, "lobbied member");
-            let pull = self.number(&r.pull, "pull", f64::NEG_INFINITY, f64::INFINITY);
+            let pull = self.number(
+                &r.pull,
+                "pull",
+                -limits::MAX_MAGNITUDE,
+                limits::MAX_MAGNITUDE,
+            );
             if let (Some(f), Some(t)) = (from, to) {
                 if f == t {
                     self.error(
@@ -787,6 +903,7 @@ impl Checker {
         let mut provisions = Vec::new();
         let mut drafts = Vec::new();
         for d in list {
+            self.id(&d.id, "draft");
             if !seen.insert(d.id.get_ref().clone()) {
                 self.error(
                     d.id.span(),
@@ -819,6 +936,7 @@ impl Checker {
             let mut ids = BTreeSet::new();
             let mut own = Vec::new();
             for p in d.provisions.get_ref() {
+                self.id(&p.id, "provision");
                 if !ids.insert(p.id.get_ref().clone()) {
                     self.error(
                         p.id.span(),
@@ -905,6 +1023,7 @@ impl Checker {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for a in &raw.amendments {
+            self.id(&a.id, "amendment");
             if !seen.insert(a.id.get_ref().clone()) {
                 self.error(
                     a.id.span(),
@@ -1071,6 +1190,7 @@ impl Checker {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for m in &raw.motions {
+            self.id(&m.id, "motion");
             if !seen.insert(m.id.get_ref().clone()) {
                 self.error(
                     m.id.span(),
@@ -1146,21 +1266,24 @@ fn ballot_order(model: &Model, furthest_first: bool) -> Vec<Ballot> {
     let mut ballots: Vec<Ballot> = (0..model.motions.len())
         .map(|m| Ballot::Motion(m as u16))
         .collect();
-    let mut base = Text::new(model);
-    let mut amended = Text::new(model);
+    let texts = furthest_first.then(|| (Text::new(model), Text::new(model)));
+    let (mut base, mut amended) = texts.unzip();
     for d in 0..model.drafts.len() {
-        base.reset_to_draft(model, d);
+        if let Some(base) = &mut base {
+            base.reset_to_draft(model, d);
+        }
         let mut own: Vec<(f64, usize)> = Vec::new();
         for (i, a) in model.amendments.iter().enumerate() {
             if a.draft as usize != d {
                 continue;
             }
-            amended.copy_from(&base);
-            amended.apply(model, a.action);
-            let distance = if furthest_first {
-                substance_distance(model, base.position(), amended.position())
-            } else {
-                0.0
+            let distance = match (&base, &mut amended) {
+                (Some(base), Some(amended)) => {
+                    amended.copy_from(base);
+                    amended.apply(model, a.action);
+                    substance_distance(model, base.position(), amended.position())
+                }
+                _ => 0.0,
             };
             own.push((distance, i));
         }

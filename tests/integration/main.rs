@@ -4,6 +4,7 @@ mod allocations;
 mod bad_input;
 mod determinism;
 mod docs;
+mod hardening;
 mod history;
 mod model;
 mod negotiation;
