@@ -251,6 +251,30 @@ mod tests {
     }
 
     #[test]
+    fn range_values_are_finite_whatever_the_magnitude() {
+        for arg in [
+            "a.b=0..1e300:3",
+            "a.b=-1.7e308..1.7e308:5",
+            "a.b=1e308..-1e308:4",
+        ] {
+            let axis = parse_set(arg).unwrap();
+            assert!(
+                axis.values
+                    .iter()
+                    .all(|v| v.as_f64().is_some_and(f64::is_finite)),
+                "{arg}: {:?}",
+                axis.values
+            );
+        }
+        let wide = parse_set("a.b=-1.7e308..1.7e308:3").unwrap();
+        assert_eq!(wide.values[1], PatchValue::Float(0.0));
+        let err = parse_set("a.b=0..inf:3").unwrap_err();
+        assert!(err.contains("not a number"), "{err}");
+        let err = range_values(0.0, f64::INFINITY, 3).unwrap_err();
+        assert!(err.contains("finite"), "{err}");
+    }
+
+    #[test]
     fn bad_grammar_is_explained() {
         for (arg, says) in [
             ("blocs.E5.cohesion", "expected PATH="),
