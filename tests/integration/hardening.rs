@@ -284,6 +284,8 @@ fn control_characters_are_escaped_in_human_readable_output() {
     for args in [
         vec!["run", p, "--replications", "20"],
         vec!["trace", p, "--replication", "0"],
+        vec!["power", p],
+        vec!["check", p],
     ] {
         let out = councilsim(&args);
         let shown = stdout(&out);

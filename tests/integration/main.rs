@@ -2,8 +2,10 @@
 
 mod allocations;
 mod bad_input;
+mod behaviour;
 mod determinism;
 mod docs;
+mod golden;
 mod hardening;
 mod history;
 mod model;
