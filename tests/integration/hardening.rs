@@ -296,6 +296,15 @@ fn control_characters_are_escaped_in_human_readable_output() {
         );
         assert!(shown.contains("base\\u{1b}[2J\\u{9b}"), "{args:?}: {shown}");
     }
+    let recorded = format!(
+        "{text}\n[observed]\nsource = \"record\\u001b[2J\"\nballots = [{{ id = \"D1\", result = \"adopted\" }}]\n"
+    );
+    let path = write_scenario("escapes-record.toml", &recorded);
+    let out = councilsim(&["backtest", path.to_str().unwrap(), "--replications", "20"]);
+    let shown = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!shown.contains('\u{1b}'), "{shown:?}");
+    assert!(shown.contains("record\\u{1b}[2J"), "{shown}");
     // In a diagnostic: an id holding an escape, and the file line that shows it.
     let bad = text.replacen("id = \"OP2\"", "id = \"OP\\u001b]0;x\\u0007\"", 1);
     let err = rejected("escapes-bad", &bad);
