@@ -62,8 +62,8 @@ struct Checker {
     record: Record,
     dim_index: BTreeMap<String, usize>,
     member_index: BTreeMap<String, usize>,
-    /// Whether members and rules compiled without a problem, so that a recorded result
-    /// can be judged under them.
+    /// Whether the body's size and rules compiled without a problem, so that a recorded
+    /// result can be judged under them.
     rules_ok: bool,
 }
 
@@ -249,7 +249,6 @@ impl Checker {
     fn compile(&mut self, raw: &RawScenario, sha256: String) -> Model {
         let dims = self.dimensions(raw);
         self.templates(raw, &dims);
-        let before_members = self.problems.len();
         let (members, bloc_lists) = self.members(raw, &dims);
         let blocs = self.blocs(raw, &bloc_lists);
         let mut members = members;
@@ -257,8 +256,10 @@ impl Checker {
             members.primary_bloc[i] = list.first().map(|&b| b as u16);
         }
         let relations = self.relations(raw);
+        let before_rules = self.problems.len();
         let rules = self.rules(raw, &members);
-        self.rules_ok = self.problems.len() == before_members;
+        self.rules_ok = self.problems.len() == before_rules
+            && (1..=limits::MAX_MEMBERS).contains(&members.len());
         let distance_exponent = match &raw.model.distance_exponent {
             Some(p) => self.number(p, "distance_exponent", 1.0, 8.0),
             None => 2.0,

@@ -390,7 +390,8 @@ fn a_withdrawn_ballot_has_no_votes() {
 #[test]
 fn every_problem_once_in_one_run() {
     let text = with_record(
-        "{ id = \"D1\", result = \"adopted\", yes = [\"AAA\", \"BBB\", \"AAA\"], no = [\"CCC\"] }",
+        "{ id = \"D1\", result = \"adopted\", yes = [\"AAA\", \"BBB\", \"AAA\"], no = [\"CCC\"] }, \
+         { id = \"AM1\", result = \"failed\", yes = [\"AAA\", \"BBB\", \"CCC\"] }",
     )
     .replacen(
         "stance = { ideal = { force = 0.1 }, act_bonus = 0.1 }",
@@ -402,7 +403,9 @@ fn every_problem_once_in_one_run() {
     assert!(err.contains("unknown template `NOPE`"), "{err}");
     assert!(err.contains("`AAA` voted twice on `D1`"), "{err}");
     assert!(err.contains("unknown amendment order"), "{err}");
-    assert!(err.contains("3 problems found"), "{err}");
+    // Judged under the rules, which compiled, although a member's template did not.
+    assert!(err.contains("result `failed` does not follow"), "{err}");
+    assert!(err.contains("4 problems found"), "{err}");
 
     let text = format!(
         "{}\n[templates.T]\nideal = {{ force = 0.5 }}\ntemperature = -1\n",
