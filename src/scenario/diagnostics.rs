@@ -251,10 +251,18 @@ impl SourceCode for Snippet {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.as_str().read_span(span, before, after)?;
-        let column = if inner.line() == 0 {
-            inner.column() + self.column
+        // miette counts columns in bytes; the messages count characters, as editors do.
+        let column = if inner.column() == 0 {
+            0
         } else {
-            inner.column()
+            let at = floor_boundary(&self.text, span.offset());
+            let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+            self.text[line_start..at].chars().count()
+        };
+        let column = if inner.line() == 0 {
+            column + self.column
+        } else {
+            column
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -323,3 +331,59 @@ impl std::fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(source: &str, needle: &str) -> ScenarioError {
+        let at = source.find(needle).unwrap();
+        ScenarioError {
+            path: "f.toml".to_string(),
+            source: Arc::new(source.to_string()),
+            problems: vec![Problem::new(at..at + needle.len(), "bad", "this")],
+        }
+    }
+
+    #[test]
+    fn spans_after_escaped_characters_still_underline_their_text() {
+        // A two-byte C1 control and an ESC before the problem, on its line and above it.
+        let source = "a = \"\u{9b}\u{1b}[2J\" # \u{1b}\nb = \u{9b}\"x\" = 1\n";
+        let shown = error(source, "\"x\"").render(false);
+        assert!(
+            !shown.contains('\u{1b}') && !shown.contains('\u{9b}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("f.toml:2:6: bad"), "{shown}");
+        // The underline starts under the quoted x, after the escaped character.
+        let code = shown.lines().find(|l| l.contains("b = ")).unwrap();
+        let mark = shown.lines().find(|l| l.contains('┬')).unwrap();
+        let column = |line: &str, c: char| line.chars().position(|x| x == c).unwrap();
+        assert_eq!(column(code, '"'), column(mark, '┬') - 1, "{shown}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_an_excerpt_with_its_true_position() {
+        let source = format!("a = \"{}\" b\n", "é".repeat(40_000));
+        let shown = error(&source, " b").render(false);
+        assert!(shown.contains("f.toml:1:40007: bad"), "{shown}");
+        assert!(shown.contains("[f.toml:1:40007]"), "{shown}");
+        assert!(shown.len() < 2_000, "{} bytes", shown.len());
+    }
+
+    #[test]
+    fn numbers_and_rust_types_read_as_users_write_them() {
+        assert_eq!(number(1e300), "1e300");
+        assert_eq!(number(-1e6), "-1e6");
+        assert_eq!(number(0.25), "0.25");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(
+            user_words("invalid type: integer `1`, expected struct RawStance"),
+            "invalid type: integer `1`, expected a table"
+        );
+        assert_eq!(
+            user_words("invalid type: floating point `2.5`, expected i64"),
+            "invalid type: floating point `2.5`, expected an integer"
+        );
+    }
+}
