@@ -321,6 +321,23 @@ pub fn user_words(message: &str) -> String {
     for (rust, user) in words {
         out = out.replace(rust, user);
     }
+    shorten_quoted_numbers(&out)
+}
+
+/// serde quotes a float in full (`1e300` as 301 digits): quoted numbers longer than 17
+/// characters are written as [`number`] writes them.
+fn shorten_quoted_numbers(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match part.parse::<f64>() {
+            Ok(x) if i % 2 == 1 && part.len() > 17 => out.push_str(&number(x)),
+            _ => out.push_str(part),
+        }
+    }
     out
 }
 
@@ -384,6 +401,11 @@ mod tests {
         assert_eq!(
             user_words("invalid type: floating point `2.5`, expected i64"),
             "invalid type: floating point `2.5`, expected an integer"
+        );
+        let long = format!("invalid type: floating point `{:.1}`, expected i64", 1e300);
+        assert_eq!(
+            user_words(&long),
+            "invalid type: floating point `1e300`, expected an integer"
         );
     }
 }

@@ -272,6 +272,10 @@ pub fn literal(value: PatchValue, slot: Slot, path: &str) -> Result<String, Stri
         (Slot::Integer, PatchValue::Float(x)) if x.fract() == 0.0 && x.abs() < 9e15 => {
             Ok((x as i64).to_string())
         }
+        (Slot::Integer, PatchValue::Float(x)) if x.fract() == 0.0 => Err(format!(
+            "`{path}` is an integer; {} is beyond the integers a scenario can hold",
+            value.shown()
+        )),
         (Slot::Integer, PatchValue::Float(_)) => Err(format!(
             "`{path}` is a whole number; {} is not",
             value.shown()
