@@ -32,6 +32,14 @@ pub enum JobError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// An input file (a partial result) could not be read: bad input, not a fault.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
     /// The simulation could not run.
     #[error(transparent)]
     Run(#[from] RunError),
@@ -143,7 +151,10 @@ pub fn read_and_merge(paths: &[String]) -> Result<Partial, JobError> {
     let mut parts = Vec::with_capacity(paths.len());
     for p in paths {
         let path = Path::new(p);
-        let text = std::fs::read_to_string(path).map_err(io(path))?;
+        let text = std::fs::read_to_string(path).map_err(|source| JobError::Unreadable {
+            path: p.clone(),
+            source,
+        })?;
         let partial: Partial = serde_json::from_str(&text).map_err(|e| {
             JobError::Refused(format!("{p} is not a councilsim partial result: {e}"))
         })?;

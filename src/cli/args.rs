@@ -2,7 +2,7 @@
 //! how many threads ([`MonteCarloArgs`]), which shard to compute ([`Sharding`]) and the
 //! output formats. Each is parsed in one place, so every command reads them alike.
 
-use super::Failure;
+use super::error::Error;
 use crate::model::Model;
 use crate::montecarlo::shard::Shard;
 use crate::scenario::limits;
@@ -15,7 +15,7 @@ pub struct MonteCarloArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=limits::MAX_REPLICATIONS))]
     pub replications: Option<u64>,
     /// Master seed [default: the scenario's montecarlo.seed].
-    #[arg(long)]
+    #[arg(long, value_parser = seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. The result does not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
@@ -48,15 +48,12 @@ pub struct Sharding {
 
 impl Sharding {
     /// The shard from `--shard`, or else from a cluster scheduler's environment.
-    pub fn resolve(&self) -> Result<Option<Shard>, Failure> {
+    pub fn resolve(&self) -> Result<Option<Shard>, Error> {
         let shard = match &self.shard {
             Some(text) => Shard::parse(text).map(Some),
             None => Shard::from_env(|k| std::env::var(k).ok(), self.shards),
         };
-        shard.map_err(|m| {
-            eprintln!("error: {m}");
-            Failure(super::EXIT_BAD_INPUT)
-        })
+        shard.map_err(Error::Usage)
     }
 }
 
@@ -84,4 +81,12 @@ pub fn thread_count(threads: Option<u64>) -> usize {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         |t| t as usize,
     )
+}
+
+/// Parses a master seed: an integer from 0 to 2⁶⁴ − 1. Negative numbers reach this parser
+/// (rather than being taken for flags, which made clap suggest `-- -1`) so that the
+/// message can say what a seed is.
+pub fn seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("seeds are integers from 0 to 2^64 - 1 ({})", u64::MAX))
 }

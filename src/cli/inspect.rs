@@ -2,9 +2,9 @@
 //! `power`, `backtest` and `bench`. None writes a file unless asked with `--output`.
 
 use super::args::{MonteCarloArgs, RunFormat, TraceFormat};
-use super::output::{emit, pretty_json};
-use super::{job_failed, load, report_load_error, Failure, EXIT_BAD_INPUT, EXIT_INTERNAL};
-use crate::export::{power_table, trace as trace_export};
+use super::error::Error;
+use super::output::{emit, pretty_json, stdout};
+use crate::export::{power_table, printable, trace as trace_export};
 use crate::montecarlo::{self, RunConfig};
 use crate::negotiation::Replication;
 use crate::scenario;
@@ -16,8 +16,8 @@ use std::path::PathBuf;
 pub const BENCH_REPLICATIONS: u64 = 100_000;
 
 /// `councilsim bench`: times a run of the scenario.
-pub fn bench(path: &str, mc: &MonteCarloArgs) -> Result<(), Failure> {
-    let model = load(path)?;
+pub fn bench(path: &str, mc: &MonteCarloArgs) -> Result<(), Error> {
+    let model = scenario::load(path)?;
     let (_, seed, threads) = mc.resolve(&model);
     let replications = mc.replications.unwrap_or(BENCH_REPLICATIONS);
     let config = RunConfig {
@@ -26,10 +26,7 @@ pub fn bench(path: &str, mc: &MonteCarloArgs) -> Result<(), Failure> {
         threads,
     };
     let start = std::time::Instant::now();
-    let summary = montecarlo::run(&model, config).map_err(|e| {
-        eprintln!("error: {e}");
-        Failure(EXIT_INTERNAL)
-    })?;
+    let summary = montecarlo::run(&model, config)?;
     let seconds = start.elapsed().as_secs_f64();
     let events = summary.events.sum as f64;
     let text = format!(
@@ -38,7 +35,7 @@ pub fn bench(path: &str, mc: &MonteCarloArgs) -> Result<(), Failure> {
 replications/s: {:.0}
 events/s: {:.0} ({:.1} events per replication)
 ",
-        crate::export::printable(&model.name),
+        printable(&model.name),
         replications,
         config.threads,
         if config.threads == 1 { "" } else { "s" },
@@ -57,8 +54,8 @@ pub fn trace(
     replication: u64,
     format: TraceFormat,
     output: Option<PathBuf>,
-) -> Result<(), Failure> {
-    let model = load(path)?;
+) -> Result<(), Error> {
+    let model = scenario::load(path)?;
     let seed = seed.unwrap_or(model.montecarlo.seed);
     let mut log = TraceLog::default();
     Replication::new(&model).run(seed, replication, &mut log);
@@ -70,17 +67,17 @@ pub fn trace(
 }
 
 /// `councilsim backtest`: the Monte Carlo against each scenario's `[observed]` record.
-pub fn backtest(paths: &[String], mc: &MonteCarloArgs, format: RunFormat) -> Result<(), Failure> {
+pub fn backtest(paths: &[String], mc: &MonteCarloArgs, format: RunFormat) -> Result<(), Error> {
     let mut checks = Vec::with_capacity(paths.len());
     for path in paths {
-        let model = load(path)?;
+        let model = scenario::load(path)?;
         if model.observed.is_none() {
-            eprintln!("error: {path} has no [observed] table to compare with");
-            return Err(Failure(EXIT_BAD_INPUT));
+            return Err(Error::Usage(format!(
+                "{path} has no [observed] table to compare with"
+            )));
         }
         let (n, seed, threads) = mc.resolve(&model);
-        let summary = workflow::run_replications(&model, seed, 0..n, threads, None, true)
-            .map_err(job_failed)?;
+        let summary = workflow::run_replications(&model, seed, 0..n, threads, None, true)?;
         checks.push(crate::backtest::check(path, &model, &summary, seed));
     }
     let text = match format {
@@ -91,8 +88,8 @@ pub fn backtest(paths: &[String], mc: &MonteCarloArgs, format: RunFormat) -> Res
 }
 
 /// `councilsim power`: a-priori voting power under the scenario's rules.
-pub fn power(path: &str, format: RunFormat) -> Result<(), Failure> {
-    let model = load(path)?;
+pub fn power(path: &str, format: RunFormat) -> Result<(), Error> {
+    let model = scenario::load(path)?;
     let power = crate::power::indices(&model);
     let text = match format {
         RunFormat::Json => pretty_json(&power)?,
@@ -101,29 +98,38 @@ pub fn power(path: &str, format: RunFormat) -> Result<(), Failure> {
     emit(None, &text)
 }
 
-/// `councilsim check`: validates every file and reports every problem.
-pub fn check(paths: &[String]) -> Result<(), Failure> {
-    let mut failed = 0;
+/// `councilsim check`: validates every file, prints a line for each valid one and
+/// reports every problem of the others. A reader that closes standard output early
+/// stops the lines, not the checks: an invalid file still makes the exit code 2.
+pub fn check(paths: &[String]) -> Result<(), Error> {
+    let mut failed = Vec::new();
+    let mut reader_gone = false;
     for path in paths {
         match scenario::load(path) {
-            Ok(model) => println!(
-                "ok: {} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)",
-                crate::export::printable(path),
-                crate::export::printable(&model.name),
-                model.members.len(),
-                model.dim_count(),
-                model.drafts.len(),
-                model.amendments.len(),
-                model.motions.len()
-            ),
-            Err(e) => {
-                report_load_error(&e);
-                failed += 1;
+            Ok(model) if !reader_gone => {
+                let line = format!(
+                    "ok: {} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",
+                    printable(path),
+                    printable(&model.name),
+                    model.members.len(),
+                    model.dim_count(),
+                    model.drafts.len(),
+                    model.amendments.len(),
+                    model.motions.len()
+                );
+                match stdout(&line) {
+                    Err(Error::BrokenPipe) => reader_gone = true,
+                    other => other?,
+                }
             }
+            Ok(_) => {}
+            Err(e) => failed.push(e),
         }
     }
-    if failed > 0 {
-        Err(Failure(EXIT_BAD_INPUT))
+    if !failed.is_empty() {
+        Err(Error::Scenarios(failed))
+    } else if reader_gone {
+        Err(Error::BrokenPipe)
     } else {
         Ok(())
     }

@@ -2,15 +2,14 @@
 //! shard) and `merge`. They turn arguments into jobs; [`crate::workflow`] runs them.
 
 use super::args::{MonteCarloArgs, RunFormat};
+use super::error::Error;
 use super::output::{emit, render_report};
-use super::{job_failed, load, report_load_error, Failure, EXIT_BAD_INPUT, EXIT_INTERNAL};
-use crate::export::{printable_lines, report};
+use crate::export::report;
 use crate::model::Model;
 use crate::montecarlo::shard::{ScenarioSource, Shard};
-use crate::scenario::{self, LoadError};
+use crate::scenario;
 use crate::sweep;
 use crate::workflow;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// What `run` was asked to do.
@@ -24,22 +23,27 @@ pub struct RunArgs<'a> {
     pub quiet: bool,
 }
 
-fn source_of(path: &str, model: &Model) -> Result<ScenarioSource, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read {path}: {e}");
-        Failure(EXIT_BAD_INPUT)
-    })?;
-    Ok(ScenarioSource {
+/// The scenario at `path`, read once: its text and the model compiled from that text.
+/// A partial result embeds this text, so its recorded hash is that of what ran.
+fn read_once(path: &str) -> Result<(String, Model), Error> {
+    let text = scenario::read(path)?;
+    let model = scenario::compile(path, &text)?;
+    Ok((text, model))
+}
+
+/// What a partial result records of the scenario that ran.
+fn source_of(path: &str, text: String, model: &Model) -> ScenarioSource {
+    ScenarioSource {
         path: path.to_string(),
         name: model.name.clone(),
         sha256: model.sha256.clone(),
         text,
-    })
+    }
 }
 
 /// `councilsim run`: the whole run as a report, or one shard as a partial result.
-pub fn run(args: RunArgs<'_>) -> Result<(), Failure> {
-    let model = load(args.path)?;
+pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
+    let (text, model) = read_once(args.path)?;
     let (replications, seed, threads) = args.mc.resolve(&model);
     let range = args
         .shard
@@ -51,24 +55,19 @@ pub fn run(args: RunArgs<'_>) -> Result<(), Failure> {
         threads,
         args.replication_log.as_deref(),
         args.quiet,
-    )
-    .map_err(job_failed)?;
+    )?;
     if let Some(shard) = args.shard {
-        let source = source_of(args.path, &model)?;
         let part = workflow::partial(
             "run",
-            source,
+            source_of(args.path, text, &model),
             seed,
             replications,
             Vec::new(),
             shard,
             vec![summary],
         );
-        let text = serde_json::to_string(&part).map_err(|e| {
-            eprintln!("error: {e}");
-            Failure(EXIT_INTERNAL)
-        })?;
-        return emit(args.output, &text);
+        let json = serde_json::to_string(&part).map_err(Error::Serialise)?;
+        return emit(args.output, &json);
     }
     let report = report::build(&model, &summary, seed);
     emit(args.output, &render_report(&report, args.format)?)
@@ -87,62 +86,29 @@ pub struct SweepArgs<'a> {
 }
 
 /// `councilsim sweep`: plans the grid's cells, then runs the whole sweep or one shard.
-pub fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
-    let model = load(args.path)?;
-    let text = std::fs::read_to_string(args.path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", args.path);
-        Failure(EXIT_BAD_INPUT)
-    })?;
-    let raw = scenario::parse_raw(args.path, &text).map_err(|e| {
-        report_load_error(&LoadError::Invalid(e));
-        Failure(EXIT_BAD_INPUT)
-    })?;
-    let mut axes = sweep::grid::axes_from_file(args.path, &text, &raw.sweep).map_err(|e| {
-        report_load_error(&LoadError::Invalid(e));
-        Failure(EXIT_BAD_INPUT)
-    })?;
+pub fn sweep(args: SweepArgs<'_>) -> Result<(), Error> {
+    let (text, model) = read_once(args.path)?;
+    let raw = scenario::parse_raw(args.path, &text)?;
+    let mut axes = sweep::grid::axes_from_file(args.path, &text, &raw.sweep)?;
     for set in args.sets {
-        let axis = sweep::parse_set(set).map_err(|m| {
-            eprintln!("error: {m}");
-            Failure(EXIT_BAD_INPUT)
-        })?;
+        let axis = sweep::parse_set(set).map_err(Error::Usage)?;
         // A --set replaces a [[sweep]] of the same path.
         axes.retain(|a| a.path != axis.path);
         axes.push(axis);
     }
-    let cells = sweep::plan(args.path, &text, &axes).map_err(|e| {
-        match e {
-            sweep::PlanError::Grid(m) => eprintln!("error: {}", printable_lines(&m)),
-            sweep::PlanError::Cells(bad) => {
-                let color = std::io::stderr().is_terminal();
-                for (cell, error) in &bad {
-                    eprintln!(
-                        "error: sweep cell {} is not a valid scenario:",
-                        printable_lines(cell)
-                    );
-                    eprint!("{}", error.render(color));
-                }
-                eprintln!(
-                    "error: {} of the sweep's cells are invalid; nothing was run",
-                    bad.len()
-                );
-            }
-        }
-        Failure(EXIT_BAD_INPUT)
-    })?;
+    let cells = sweep::plan(args.path, &text, &axes)?;
     if args.plot {
-        workflow::check_plottable(&axes).map_err(job_failed)?;
+        workflow::check_plottable(&axes)?;
     }
     let (replications, seed, threads) = args.mc.resolve(&model);
     if let Some(shard) = args.shard {
         if args.resume {
-            eprintln!(
-                "error: --resume keeps the cells of a whole sweep; rerun a failed shard instead"
-            );
-            return Err(Failure(EXIT_BAD_INPUT));
+            return Err(Error::Usage(
+                "--resume keeps the cells of a whole sweep; rerun a failed shard instead".into(),
+            ));
         }
-        return workflow::run_sweep_shard(workflow::SweepShardJob {
-            source: source_of(args.path, &model)?,
+        return Ok(workflow::run_sweep_shard(workflow::SweepShardJob {
+            source: source_of(args.path, text, &model),
             axes: &axes,
             cells: &cells,
             out: &args.out,
@@ -151,8 +117,7 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
             threads,
             shard,
             quiet: args.quiet,
-        })
-        .map_err(job_failed);
+        })?);
     }
     let job = workflow::SweepJob {
         scenario_path: args.path,
@@ -167,7 +132,7 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Failure> {
         argv: std::env::args().collect(),
         quiet: args.quiet,
     };
-    workflow::run_sweep(&job).map_err(job_failed)
+    Ok(workflow::run_sweep(&job)?)
 }
 
 /// `councilsim merge`: shards of a run into its report, shards of a sweep into its outputs.
@@ -176,18 +141,16 @@ pub fn merge(
     out: &std::path::Path,
     format: RunFormat,
     plot: bool,
-) -> Result<(), Failure> {
-    let merged = workflow::read_and_merge(parts).map_err(job_failed)?;
+) -> Result<(), Error> {
+    let merged = workflow::read_and_merge(parts)?;
     if merged.kind == "sweep" {
-        return workflow::write_merged_sweep(out, &merged, parts, plot).map_err(job_failed);
+        return Ok(workflow::write_merged_sweep(out, &merged, parts, plot)?);
     }
-    let model = scenario::compile(&merged.scenario.path, &merged.scenario.text).map_err(|e| {
-        eprint!("{}", e.render(false));
-        Failure(EXIT_BAD_INPUT)
-    })?;
+    let model = scenario::compile(&merged.scenario.path, &merged.scenario.text)?;
     if !merged.cells[0].fits(&model) {
-        eprintln!("error: the partial results do not match their own scenario");
-        return Err(Failure(EXIT_BAD_INPUT));
+        return Err(Error::Job(workflow::JobError::Refused(
+            "the partial results do not match their own scenario".into(),
+        )));
     }
     let report = report::build(&model, &merged.cells[0], merged.seed);
     emit(Some(out.to_path_buf()), &render_report(&report, format)?)

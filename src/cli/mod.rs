@@ -1,29 +1,20 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `power`, `bench` and
 //! `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
 //! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
-//! [`inspect`] those that print about a scenario, [`output`] where output goes.
-//!
-//! Exit codes: 0 success; 2 bad input (a scenario with problems, a bad argument, an
-//! unreadable file); 1 an internal fault (such as a failed write).
+//! [`inspect`] those that print about a scenario, [`output`] where output goes, and
+//! [`error`] the one error type and the one place that reports it and picks the exit
+//! code (0 success; 2 bad input; 1 an internal fault).
 
 mod args;
+mod error;
 mod inspect;
 mod jobs;
 mod output;
 
-use crate::export::printable_lines;
-use crate::model::Model;
-use crate::scenario::{self, LoadError};
-use crate::workflow::JobError;
 use args::{MonteCarloArgs, RunFormat, Sharding, TraceFormat};
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
+pub use error::{Error, EXIT_BAD_INPUT, EXIT_INTERNAL};
 use std::path::PathBuf;
-
-/// Exit code for bad input or usage.
-pub const EXIT_BAD_INPUT: i32 = 2;
-/// Exit code for internal faults.
-pub const EXIT_INTERNAL: i32 = 1;
 
 /// Simulate UN Security Council negotiations and votes.
 #[derive(Debug, Parser)]
@@ -100,7 +91,7 @@ enum Command {
         /// Scenario file (TOML).
         scenario: String,
         /// Master seed [default: the scenario's montecarlo.seed].
-        #[arg(long)]
+        #[arg(long, value_parser = args::seed, allow_negative_numbers = true)]
         seed: Option<u64>,
         /// Replication index.
         #[arg(long, default_value_t = 0)]
@@ -149,22 +140,27 @@ enum Command {
     },
 }
 
-/// Parses `std::env::args` and runs the command; returns the process exit code.
+/// Parses `std::env::args` and runs the command; returns the process exit code. The
+/// only place where an error reaches the user: [`Error::report`].
 pub fn main() -> i32 {
-    match Cli::try_parse() {
-        Ok(cli) => execute(cli),
-        Err(e) => {
-            let _ = e.print();
-            e.exit_code()
-        }
+    match run() {
+        Ok(()) => 0,
+        Err(e) => e.report(),
     }
 }
 
-/// A failure already reported to the user, carrying the exit code.
-pub struct Failure(i32);
+/// Parses `std::env::args` and runs the command.
+pub fn run() -> Result<(), Error> {
+    match Cli::try_parse() {
+        Ok(cli) => execute(cli),
+        // --help and --version are the output asked for, not errors.
+        Err(e) if !e.use_stderr() => output::stdout(&e.render().to_string()),
+        Err(e) => Err(Error::Arguments(e)),
+    }
+}
 
-fn execute(cli: Cli) -> i32 {
-    let result = match cli.command {
+fn execute(cli: Cli) -> Result<(), Error> {
+    match cli.command {
         Command::Run {
             scenario,
             montecarlo,
@@ -229,35 +225,6 @@ fn execute(cli: Cli) -> i32 {
         } => inspect::backtest(&scenarios, &montecarlo, format),
         Command::Power { scenario, format } => inspect::power(&scenario, format),
         Command::Check { scenarios } => inspect::check(&scenarios),
-    };
-    match result {
-        Ok(()) => 0,
-        Err(Failure(code)) => code,
-    }
-}
-
-fn load(path: &str) -> Result<Model, Failure> {
-    scenario::load(path).map_err(|e| {
-        report_load_error(&e);
-        Failure(EXIT_BAD_INPUT)
-    })
-}
-
-fn report_load_error(e: &LoadError) {
-    match e {
-        LoadError::Unreadable { .. } => eprintln!("error: {}", printable_lines(&e.to_string())),
-        LoadError::Invalid(errors) => {
-            eprint!("{}", errors.render(std::io::stderr().is_terminal()))
-        }
-    }
-}
-
-fn job_failed(e: JobError) -> Failure {
-    // Messages quote paths and the contents of files read back: escape control characters.
-    eprintln!("error: {}", printable_lines(&e.to_string()));
-    match e {
-        JobError::Refused(_) => Failure(EXIT_BAD_INPUT),
-        _ => Failure(EXIT_INTERNAL),
     }
 }
 

@@ -409,6 +409,7 @@ fn penholder_council(yes_voters: usize, a: f64) -> Council {
 }
 
 /// E01's asks and the penholder's answers, and the text put in blue.
+#[allow(clippy::type_complexity)] // a test helper's tuple, read right where it is built
 fn answers(
     council: &Council,
 ) -> (
