@@ -88,10 +88,13 @@ impl ScenarioError {
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_width(200);
         let shown = ShownSource::new(&self.source);
+        let lines = line_starts(&self.source);
         let path = printable(&self.path).into_owned();
         let mut out = String::new();
         for problem in &self.problems {
-            let (line, column) = self.line_column(problem.span.start);
+            let at = floor_boundary(&self.source, problem.span.start);
+            let line = lines.partition_point(|&l| l <= at);
+            let column = self.source[lines[line - 1]..at].chars().count() + 1;
             let (snippet, span) = shown.snippet(&path, problem.span.clone());
             let report = ProblemReport {
                 message: format!(
@@ -126,10 +129,24 @@ const LONG_LINE: usize = 1000;
 /// Bytes of context shown on each side of a problem on a long line.
 const EXCERPT_CONTEXT: usize = 80;
 
+/// Most bytes of a file shown for one problem: a span over more is shown from its start.
+const MOST_SHOWN: usize = 16 * 1024;
+
+/// Offsets at which the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 /// The scenario text as shown in diagnostics: control characters escaped, with the map
-/// from offsets in the file to offsets in the shown text.
+/// from offsets in the file to offsets in the shown text. Each problem is shown from a
+/// window of a few lines, so that a large file with many problems renders in time linear
+/// in its size.
 struct ShownSource {
     text: Arc<String>,
+    /// Where the lines of `text` start.
+    lines: Vec<usize>,
     /// `(offset in the file just after an escaped character, bytes added up to there)`.
     shifts: Vec<(usize, usize)>,
 }
@@ -139,6 +156,7 @@ impl ShownSource {
         let shown = printable_lines(source);
         if let std::borrow::Cow::Borrowed(_) = shown {
             return ShownSource {
+                lines: line_starts(source),
                 text: Arc::clone(source),
                 shifts: Vec::new(),
             };
@@ -159,6 +177,7 @@ impl ShownSource {
             }
         }
         ShownSource {
+            lines: line_starts(&shown),
             text: Arc::new(shown.into_owned()),
             shifts,
         }
@@ -170,30 +189,40 @@ impl ShownSource {
         offset + if i == 0 { 0 } else { self.shifts[i - 1].1 }
     }
 
-    /// What to show for a problem at `span` (in the file), and its span in that.
+    /// The line (from 0) holding `offset` of the shown text.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines.partition_point(|&l| l <= offset) - 1
+    }
+
+    /// Where line `line` (from 0) ends, before its line feed.
+    fn line_end(&self, line: usize) -> usize {
+        self.lines
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1)
+    }
+
+    /// What to show for a problem at `span` (in the file), and its span in that: the
+    /// lines around it, or an excerpt of its line when that or a neighbour is long.
     fn snippet(&self, name: &str, span: Range<usize>) -> (Snippet, Range<usize>) {
         let text = &self.text;
         let start = floor_boundary(text, self.map(span.start));
         let end = floor_boundary(text, self.map(span.end)).max(start);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let previous = text[..line_start.saturating_sub(1)]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let next_end = text[(line_end + 1).min(text.len())..]
-            .find('\n')
-            .map_or(text.len(), |i| line_end + 1 + i);
-        let long = line_end - line_start > LONG_LINE
-            || line_start.saturating_sub(previous) > LONG_LINE
-            || next_end.saturating_sub(line_end) > LONG_LINE;
-        let whole = |text: &Arc<String>| Snippet {
-            name: name.to_string(),
-            text: Arc::clone(text),
-            line: 0,
-            column: 0,
-        };
+        let line = self.line_of(start);
+        let (line_start, line_end) = (self.lines[line], self.line_end(line));
+        let first = line.saturating_sub(1);
+        let last = (self.line_of(end) + 1).min(self.lines.len() - 1);
+        let long = (first..=(line + 1).min(self.lines.len() - 1))
+            .any(|l| self.line_end(l) - self.lines[l] > LONG_LINE);
         if !long {
-            return (whole(text), start..end);
+            let from = self.lines[first];
+            let to = floor_boundary(text, self.line_end(last).min(start + MOST_SHOWN)).max(start);
+            let snippet = Snippet {
+                name: name.to_string(),
+                text: Arc::new(text[from..to].to_string()),
+                line: first,
+                column: 0,
+            };
+            return (snippet, (start - from)..(end.min(to) - from));
         }
         let from = ceil_boundary(text, start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
         let to = floor_boundary(text, (start + EXCERPT_CONTEXT).min(line_end)).max(start);
@@ -205,7 +234,7 @@ impl ShownSource {
         let snippet = Snippet {
             name: name.to_string(),
             text: Arc::new(excerpt),
-            line: text[..line_start].matches('\n').count(),
+            line,
             column: text[line_start..from].chars().count() - before.len(),
         };
         let span = (start - from + offset)..(end.min(to) - from + offset);
