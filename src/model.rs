@@ -26,8 +26,12 @@ pub struct Model {
     pub reference_positions: Vec<f64>,
     /// Each draft's position as circulated, `draft * dims + dim` (a `reference` may name it).
     pub circulated_positions: Vec<f64>,
-    /// Delegations, in id order.
+    /// Delegations, in id order. Their `ideal`, `salience` and `flexibility` columns also
+    /// hold the participants' after the members' (agent index `members + p`), so the
+    /// consultation code values texts for both alike.
     pub members: Members,
+    /// States taking part without a vote (`[participants.ID]`).
+    pub participants: Participants,
     /// Whether any member may be absent (turnout below 1): only then is presence drawn.
     pub any_absence: bool,
     /// Blocs that coordinate votes.
@@ -235,6 +239,22 @@ impl Members {
     }
 }
 
+/// Non-members invited to take part without a vote: they lobby, ask for changes and
+/// sponsor amendments a member puts to the vote, but are never in a tally.
+#[derive(Debug, Clone, Default)]
+pub struct Participants {
+    /// Ids.
+    pub ids: Vec<String>,
+    /// Display names.
+    pub names: Vec<String>,
+    /// Value of the Council acting at all (r).
+    pub act_bonus: Vec<f64>,
+    /// The yes threshold a: it asks for changes while Δ ≤ a.
+    pub yes_threshold: Vec<f64>,
+    /// The no threshold b (its intended "no", for lobbying).
+    pub no_threshold: Vec<f64>,
+}
+
 /// How a bloc settles its common vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlocRule {
@@ -258,7 +278,8 @@ pub struct Bloc {
     pub rule: BlocRule,
 }
 
-/// `from` lobbies `to` toward its own intended vote on each draft.
+/// `from` lobbies `to` toward its own intended vote on each draft; `from` is an agent index
+/// (a participant at `members + p`).
 #[derive(Debug, Clone, Copy)]
 pub struct Relation {
     /// The lobbying member.
@@ -366,8 +387,10 @@ pub struct Amendment {
     pub id: String,
     /// The draft it amends.
     pub draft: u16,
-    /// Sponsors.
+    /// Sponsors who are members (at least one puts it to the vote).
     pub sponsors: MemberSet,
+    /// Sponsors who are participants (rule 38), by participant index.
+    pub participant_sponsors: MemberSet,
     /// What it does.
     pub action: AmendmentAction,
     /// When it is tabled.
@@ -481,6 +504,22 @@ pub struct MonteCarloDefaults {
 }
 
 impl Model {
+    /// Members and participants: everyone who values texts (participants follow members).
+    #[inline]
+    pub fn agent_count(&self) -> usize {
+        self.members.len() + self.participants.ids.len()
+    }
+
+    /// The id of agent `a` (a member, or a participant at `members + p`), for reports.
+    pub fn agent_id(&self, a: usize) -> &str {
+        let n = self.members.len();
+        if a < n {
+            &self.members.ids[a]
+        } else {
+            &self.participants.ids[a - n]
+        }
+    }
+
     /// Member `i`'s stance on ballot `b`.
     #[inline]
     pub fn stance(&self, b: usize, i: usize) -> &BallotStance {

@@ -32,6 +32,10 @@ pub struct Report {
     pub drafts: Vec<DraftReport>,
     /// How long negotiations took.
     pub negotiation: NegotiationReport,
+    /// States that took part without a vote ("ID (name)"), listed apart from the members;
+    /// absent from the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub participants: Vec<String>,
 }
 
 /// Name and fingerprint of the scenario file.
@@ -321,6 +325,13 @@ pub fn build(model: &Model, summary: &Summary, seed: u64) -> Report {
         },
         seed,
         replications: n,
+        participants: model
+            .participants
+            .ids
+            .iter()
+            .zip(&model.participants.names)
+            .map(|(id, name)| format!("{id} ({name})"))
+            .collect(),
         drafts,
         negotiation: NegotiationReport {
             mean_days: summary.duration.mean() / crate::model::MINUTES_PER_DAY,

@@ -70,6 +70,13 @@ pub fn render(report: &Report) -> String {
         report.replications,
         &report.scenario.sha256[..12.min(report.scenario.sha256.len())]
     );
+    if !report.participants.is_empty() {
+        let _ = writeln!(
+            out,
+            "participants without a vote (never in a tally): {}",
+            report.participants.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "negotiation: {:.2} days on average (sd {:.2}), {:.1} consultation rounds",

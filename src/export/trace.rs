@@ -89,7 +89,7 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
     );
     for (minute, event) in &log.entries {
         let t = clock(*minute);
-        let m = |i: u16| model.members.ids[i as usize].as_str();
+        let m = |i: u16| model.agent_id(i as usize);
         let draft = |d: u16| model.drafts[d as usize].id.as_str();
         let _ = match event {
             TraceEvent::Circulated { draft: d } => {
@@ -309,7 +309,7 @@ pub fn jsonl(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Stri
     let mut out = header.to_string();
     out.push('\n');
     for (minute, event) in &log.entries {
-        let m = |i: u16| model.members.ids[i as usize].clone();
+        let m = |i: u16| model.agent_id(i as usize).to_string();
         let draft = |d: u16| model.drafts[d as usize].id.clone();
         let body = match event {
             TraceEvent::Circulated { draft: d } => json!({

@@ -76,12 +76,12 @@ impl Replication<'_> {
         // text, ideal points or pressure during a round, so it is computed once and updated.
         let mut current: Option<Expectation> = None;
         let mut last_refusal: Option<(Ask, f64, Weighing)> = None;
-        for i in 0..model.members.len() {
+        // Members in id order, then participants (rule 37: invited States speak too).
+        for i in 0..model.agent_count() {
             if penholders.contains(i) {
                 continue;
             }
-            let delta = self.draft_delta(i, d, self.texts[d].position());
-            let threshold = model.draft_stance(d, i).yes;
+            let (delta, threshold, _) = self.agent_delta(i, d, self.texts[d].position());
             if delta > threshold {
                 continue;
             }
@@ -134,7 +134,7 @@ impl Replication<'_> {
         let mut best: Option<(Ask, f64)> = None;
         for (a, amendment) in model.amendments.iter().enumerate() {
             if amendment.draft as usize != d
-                || !amendment.sponsors.contains(i)
+                || !self.sponsors(amendment, i)
                 || self.incorporated[a]
                 || self.amendment_refused_at[a] == version
             {
@@ -164,7 +164,7 @@ impl Replication<'_> {
             }
         }
         let (dim, loss) = worst?;
-        if self.soften_refused[d * model.members.len() + i] == (dim as u16, version) {
+        if self.soften_refused[d * model.agent_count() + i] == (dim as u16, version) {
             return None;
         }
         let ask = Ask::Soften {
@@ -173,6 +173,17 @@ impl Replication<'_> {
             to: model.dims[dim].snap(self.ideal[i * k + dim]),
         };
         Some((ask, loss))
+    }
+
+    /// Whether agent `i` (member or participant) sponsors `amendment`.
+    #[inline]
+    fn sponsors(&self, amendment: &crate::model::Amendment, i: usize) -> bool {
+        let n = self.model.members.len();
+        if i < n {
+            amendment.sponsors.contains(i)
+        } else {
+            amendment.participant_sponsors.contains(i - n)
+        }
     }
 
     /// How the penholder weighs an ask. It values the text as asked and, for a softening
@@ -327,7 +338,7 @@ impl Replication<'_> {
                 self.amendment_refused_at[a as usize] = version
             }
             (Verdict::Refused, Ask::Soften { dim, .. }) => {
-                self.soften_refused[d * model.members.len() + i] = (dim, version)
+                self.soften_refused[d * model.agent_count() + i] = (dim, version)
             }
             _ => self.version[d] += 1,
         }
@@ -391,9 +402,8 @@ impl Replication<'_> {
         let model = self.model;
         let relation = model.relations[r];
         let from = relation.from as usize;
-        let delta = self.draft_delta(from, d, self.texts[d].position());
-        let stance = model.draft_stance(d, from);
-        let intended = intended_vote(delta, stance.yes, stance.no);
+        let (delta, a, b) = self.agent_delta(from, d, self.texts[d].position());
+        let intended = intended_vote(delta, a, b);
         let shift = match intended {
             Vote::Yes => relation.pull,
             Vote::No => -relation.pull,

@@ -123,7 +123,7 @@ impl<'m> Replication<'m> {
             instruction_pending: false,
             ideal: model.members.ideal.clone(),
             status_quo: model.status_quo_position.clone(),
-            status_quo_utility: vec![0.0; n],
+            status_quo_utility: vec![0.0; model.agent_count()],
             texts: (0..drafts).map(|_| Text::new(model)).collect(),
             version: vec![0; drafts],
             frozen: vec![false; drafts],
@@ -132,7 +132,7 @@ impl<'m> Replication<'m> {
             pressure: vec![0.0; drafts * n],
             incorporated: vec![false; model.amendments.len()],
             amendment_refused_at: vec![0; model.amendments.len()],
-            soften_refused: vec![(0, 0); drafts * n],
+            soften_refused: vec![(0, 0); drafts * model.agent_count()],
             motion_done: vec![false; model.motions.len()],
             scratch: Scratch {
                 text: Text::new(model),
@@ -196,7 +196,7 @@ impl<'m> Replication<'m> {
         self.finished = false;
         self.instruction_pending = false;
         self.ideal.copy_from_slice(&model.members.ideal);
-        for i in 0..model.members.len() {
+        for i in 0..model.agent_count() {
             self.refresh_status_quo_utility(i);
         }
         for (d, text) in self.texts.iter_mut().enumerate() {
@@ -287,6 +287,25 @@ impl<'m> Replication<'m> {
         self.utility(i, position) - reference + stance.bonus + self.pressure[d * n + i]
     }
 
+    /// Δ of agent `a` (a member, or a participant at `members + p`) for draft `d` at
+    /// `position`, with its thresholds (a, b): what decides whether it asks for changes and
+    /// which way it lobbies. A participant measures against the status quo in force and
+    /// feels no pressure.
+    #[inline]
+    fn agent_delta(&self, a: usize, d: usize, position: &[f64]) -> (f64, f64, f64) {
+        let model = self.model;
+        let n = model.members.len();
+        if a < n {
+            let stance = model.draft_stance(d, a);
+            (self.draft_delta(a, d, position), stance.yes, stance.no)
+        } else {
+            let p = &model.participants;
+            let q = a - n;
+            let delta = self.utility(a, position) - self.status_quo_utility[a] + p.act_bonus[q];
+            (delta, p.yes_threshold[q], p.no_threshold[q])
+        }
+    }
+
     /// Draft `d` was adopted: the status quo takes its text's position on every dimension
     /// the text speaks to (a provision there, or negotiated rewording), for every later
     /// ballot of the scenario.
@@ -303,7 +322,7 @@ impl<'m> Replication<'m> {
         if !moved {
             return;
         }
-        for i in 0..model.members.len() {
+        for i in 0..model.agent_count() {
             self.refresh_status_quo_utility(i);
         }
         if T::ENABLED {

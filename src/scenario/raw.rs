@@ -30,6 +30,8 @@ pub struct RawScenario {
     pub dimensions: Spanned<Keyed<RawDimension>>,
     pub members: Spanned<Keyed<RawMember>>,
     #[serde(default)]
+    pub participants: Keyed<RawParticipant>,
+    #[serde(default)]
     pub templates: Keyed<RawStance>,
     #[serde(default)]
     pub blocs: Keyed<RawBloc>,
@@ -138,6 +140,15 @@ pub struct RawMember {
     /// `[members.ID.on."BALLOT_ID"]`: the stance on one draft, amendment or motion.
     #[serde(default)]
     pub on: Keyed<RawBallotStance>,
+}
+
+/// `[participants.ID]`: a State invited to the meeting without a vote (Charter Art. 31–32,
+/// rules 37–39). No `permanent`, no blocs, no vote.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParticipant {
+    pub name: Option<String>,
+    pub stance: RawStance,
 }
 
 /// `[members.ID.on."BALLOT_ID"]`: overrides of a member's stance for one ballot.

@@ -64,6 +64,7 @@ struct Checker {
     record: Record,
     dim_index: BTreeMap<String, usize>,
     member_index: BTreeMap<String, usize>,
+    participant_index: BTreeMap<String, usize>,
     /// Whether the body's size and rules compiled without a problem, so that a recorded
     /// result can be judged under them.
     rules_ok: bool,
@@ -77,6 +78,7 @@ impl Default for Checker {
             record: Record::Checked,
             dim_index: BTreeMap::new(),
             member_index: BTreeMap::new(),
+            participant_index: BTreeMap::new(),
             rules_ok: false,
         }
     }
@@ -270,6 +272,7 @@ impl Checker {
         for (i, list) in bloc_lists.iter().enumerate() {
             members.primary_bloc[i] = list.first().map(|&b| b as u16);
         }
+        let participants = self.participants(raw, &dims, &mut members);
         let relations = self.relations(raw);
         let before_rules = self.problems.len();
         let rules = self.rules(raw, &members);
@@ -295,6 +298,7 @@ impl Checker {
             any_absence: members.turnout.iter().any(|&t| t < 1.0),
             dims,
             members,
+            participants,
             blocs,
             relations,
             provisions,
@@ -459,7 +463,11 @@ impl Checker {
         );
         let mut out = Vec::new();
         for r in &raw.relations {
-            let from = self.member(&r.from, "lobbying member");
+            // A participant lobbies too (its agent index follows the members').
+            let from = match self.participant_index.get(r.from.get_ref().as_str()) {
+                Some(&p) => Some(self.member_index.len() + p),
+                None => self.member(&r.from, "lobbying member"),
+            };
             let to = self.member(&r.to, "lobbied member");
             let pull = self.number(
                 &r.pull,
@@ -980,6 +988,75 @@ impl Checker {
             }
         }
         (out, references)
+    }
+
+    /// `[participants.ID]`: compiled like a member's stance, then their ideal points,
+    /// saliences and flexibility appended to the members' columns (agent index n + p).
+    fn participants(
+        &mut self,
+        raw: &RawScenario,
+        dims: &[Dimension],
+        members: &mut Members,
+    ) -> crate::model::Participants {
+        let mut out = crate::model::Participants::default();
+        let mut columns = Members::default();
+        self.limit(
+            members.len() + raw.participants.len(),
+            limits::MAX_MEMBERS,
+            || raw.participants.keys().next().map_or(0..0, |k| k.span()),
+            "members and participants",
+        );
+        for (p, (id, participant)) in raw.participants.iter().enumerate() {
+            self.id(id, "participant");
+            if self.member_index.contains_key(id.get_ref().as_str()) {
+                self.error(
+                    id.span(),
+                    format!("`{}` is a member; a participant has no seat", id.get_ref()),
+                    "already a member",
+                );
+            }
+            self.participant_index.insert(id.get_ref().clone(), p);
+            out.ids.push(id.get_ref().clone());
+            out.names.push(
+                participant
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| id.get_ref().clone()),
+            );
+            self.stance(&participant.stance, id, dims, &mut columns, true);
+        }
+        members.ideal.extend_from_slice(&columns.ideal);
+        members.salience.extend_from_slice(&columns.salience);
+        members.flexibility.extend_from_slice(&columns.flexibility);
+        out.act_bonus = columns.act_bonus;
+        out.yes_threshold = columns.yes_threshold;
+        out.no_threshold = columns.no_threshold;
+        out
+    }
+
+    /// An amendment's sponsors, split into members and participants. Rule 38: a
+    /// non-member's amendment is put to the vote only at a member's request, so at least
+    /// one sponsor must be a member.
+    fn sponsors(&mut self, ids: &Spanned<Vec<Spanned<String>>>) -> (MemberSet, MemberSet) {
+        let mut members = Vec::new();
+        let mut participants = MemberSet::EMPTY;
+        for id in ids.get_ref() {
+            match self.participant_index.get(id.get_ref().as_str()) {
+                Some(&p) if p < limits::MAX_MEMBERS => participants.insert(p),
+                _ => members.push(id.clone()),
+            }
+        }
+        if members.is_empty() && !participants.is_empty() {
+            self.error_help(
+                ids.span(),
+                "no member sponsors this amendment: a participant's amendment is put to the vote only at a member's request (rule 38)",
+                "participants only",
+                "add the member who puts it to the vote to `sponsors`",
+            );
+            return (MemberSet::EMPTY, participants);
+        }
+        let members = self.member_set(&Spanned::new(ids.span(), members), "sponsor");
+        (members, participants)
     }
 
     fn montecarlo(&mut self, raw: &RawScenario) -> MonteCarloDefaults {

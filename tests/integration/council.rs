@@ -597,3 +597,63 @@ fn the_noise_scale_multiplies_every_temperature_and_can_be_swept() {
         stderr(&bad)
     );
 }
+
+#[test]
+fn participants_lobby_ask_and_sponsor_but_are_never_counted() {
+    // Members at 0.5; Ukraine, invited without a vote, wants 0.9. The text is at 0.5.
+    let everyone = |_: &str| {
+        "ideal = { force = 0.5 }, act_bonus = 0.3, yes_threshold = 0.05, no_threshold = 0.05, temperature = 0.05".to_string()
+    };
+    let rest = format!(
+        "{}[participants.UKR]\nname = \"Ukraine\"\nstance = {{ ideal = {{ force = 0.9 }}, act_bonus = -0.6, yes_threshold = 0.1, no_threshold = 0.05 }}\n\n\
+         [[relations]]\nfrom = \"UKR\"\nto = \"E05\"\npull = 0.2\n\n\
+         [[amendments]]\nid = \"AM\"\nsponsors = [\"UKR\", \"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"stronger\"\nposition = {{ force = 0.9 }}\ntabling = \"always\"\n\n\
+         [negotiation]\nvote_day = 2.0\ncompromise = false\n",
+        draft("D", "\"E01\"", 0.5, "")
+    );
+    let text = council(everyone, &rest);
+    let model = compile(&text);
+    assert_eq!(model.members.len(), 15);
+    assert_eq!(model.participants.ids, ["UKR"]);
+    assert_eq!(model.amendments[0].sponsors.len(), 1);
+    assert_eq!(model.amendments[0].participant_sponsors.len(), 1);
+    let t = trace(&model);
+    assert!(
+        t.contains("UKR would not vote yes") && t.contains("asks for its amendment AM"),
+        "{t}"
+    );
+    assert!(t.contains("UKR lobbies E05"), "{t}");
+    // Never in a tally: every recorded vote is a member's, in every replication.
+    let mut r = Replication::new(&model);
+    for rep in 0..200 {
+        let outcome = r.run(7, rep, &mut NoTrace);
+        for rec in &outcome.ballots {
+            let counted = rec.yes.len() + rec.no.len() + rec.abstain.len();
+            assert!(counted <= 15);
+            for set in [&rec.yes, &rec.no, &rec.abstain] {
+                assert!(set.iter().all(|i| i < 15));
+            }
+        }
+    }
+    // Reports list them apart.
+    let path = write_scenario("participants.toml", &text);
+    let out = councilsim(&["run", path.to_str().unwrap(), "--replications", "200"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout_of(&out).contains("participants without a vote (never in a tally): UKR (Ukraine)")
+    );
+    // A participant has no seat, and cannot put an amendment to the vote alone (rule 38).
+    let seat = text.replace(
+        "name = \"Ukraine\"",
+        "name = \"Ukraine\"\npermanent = false",
+    );
+    let e = councilsim::scenario::compile("t.toml", &seat)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `permanent`"), "{e}");
+    let alone = text.replace("sponsors = [\"UKR\", \"E02\"]", "sponsors = [\"UKR\"]");
+    let e = councilsim::scenario::compile("t.toml", &alone)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("rule 38"), "{e}");
+}

@@ -71,7 +71,7 @@ impl Checker {
 
     /// Compiles member `id`'s (merged) stance `s` into its columns of `m`; `whole` when
     /// `s` is a member's whole stance (not a template, which a member may complete).
-    fn stance(
+    pub(super) fn stance(
         &mut self,
         s: &raw::RawStance,
         id: &Spanned<String>,

@@ -176,7 +176,7 @@ impl Checker {
                 );
             }
             let draft = self.draft_of(a.draft.as_ref(), drafts, a.id.span(), "an amendment");
-            let sponsors = self.member_set(&a.sponsors, "sponsor");
+            let (sponsors, participant_sponsors) = self.sponsors(&a.sponsors);
             let action = self.keyword(
                 Some(&a.action),
                 "amendment action",
@@ -197,6 +197,7 @@ impl Checker {
                 id: a.id.get_ref().clone(),
                 draft: d as u16,
                 sponsors,
+                participant_sponsors,
                 action,
                 tabling,
                 procedural: a.procedural.unwrap_or(false),
