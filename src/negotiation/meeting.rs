@@ -141,10 +141,15 @@ impl Replication<'_> {
         let draft = &model.drafts[d];
         if !draft.force_vote {
             let text = std::mem::take(&mut self.texts[d]);
-            let _ = self.expectation(d, &text, s);
+            let expectation = self.expectation(d, &text, s);
             self.texts[d] = text;
-            let (_, p_veto) =
-                procedure::adoption_odds(&model.rules, draft.procedural, &s.probs, &mut s.dp);
+            let p_veto = procedure::veto_probability(
+                &model.rules,
+                draft.procedural,
+                &s.probs,
+                expectation.p_adopt,
+                &mut s.dp,
+            );
             if p_veto >= WITHDRAW_AT {
                 self.skip(b, BallotStatus::Withdrawn, p_veto, tracer);
                 return;
