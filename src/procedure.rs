@@ -238,7 +238,10 @@ pub fn adoption_odds(
     buf: &mut Vec<f64>,
 ) -> (f64, f64) {
     let adopt = adoption_probability(rules, procedural, probs, buf);
-    (adopt, veto_probability(rules, procedural, probs, adopt, buf))
+    (
+        adopt,
+        veto_probability(rules, procedural, probs, adopt, buf),
+    )
 }
 
 /// P(vetoed) of a ballot whose P(adopted) `adopt` is already known (one DP pass instead of

@@ -11,6 +11,7 @@
 
 mod consultations;
 mod meeting;
+mod memo;
 
 use crate::behaviour::{self, Vote, VoteProbabilities};
 use crate::engine::rng::{self, replication_rng};
@@ -60,6 +61,7 @@ pub(crate) struct Scratch {
     dp: Vec<f64>,
     own: Vec<Vote>,
     common: Vec<Vote>,
+    memo: memo::ProbabilityMemo,
 }
 
 /// The simulator of one replication, reusable across replications on one thread.
@@ -133,6 +135,7 @@ impl<'m> Replication<'m> {
                 dp: Vec::with_capacity(n + 2),
                 own: vec![Vote::Abstain; n],
                 common: vec![Vote::Abstain; model.blocs.len()],
+                memo: memo::ProbabilityMemo::new(n),
             },
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
