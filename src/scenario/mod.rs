@@ -32,22 +32,25 @@ pub enum LoadError {
 
 /// Reads, parses and compiles the scenario at `path`.
 pub fn load(path: &str) -> Result<Model, LoadError> {
-    let unreadable = |reason: String| LoadError::Unreadable {
-        path: path.to_string(),
-        reason,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| unreadable(e.to_string()))?
-        .len();
-    if size > limits::MAX_FILE_BYTES {
-        return Err(unreadable(format!(
-            "the file is {size} bytes; scenarios are limited to {} bytes",
-            limits::MAX_FILE_BYTES
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))?;
+    let text = read(path)?;
     compile(path, &text).map_err(LoadError::Invalid)
+}
+
+/// Reads the text of the scenario at `path`: a regular file (never a FIFO, a device or a
+/// directory) of at most [`limits::MAX_FILE_BYTES`], read through
+/// [`crate::input::read_text`] so that not one byte more is read. A job that records the
+/// scenario it ran (a shard's partial result) reads it once with this and compiles that
+/// same text, so the recorded text and hash are those of what ran.
+pub fn read(path: &str) -> Result<String, LoadError> {
+    crate::input::read_text(
+        std::path::Path::new(path),
+        limits::MAX_FILE_BYTES,
+        "scenarios",
+    )
+    .map_err(|e| LoadError::Unreadable {
+        path: path.to_string(),
+        reason: e.reason,
+    })
 }
 
 /// Parses and compiles scenario `text`; `path` names it in diagnostics.
@@ -71,7 +74,7 @@ pub fn compile_patched(
     let syntax = |e: toml::de::Error| {
         fail(vec![Problem::new(
             e.span().unwrap_or(0..0),
-            e.message().trim().to_string(),
+            diagnostics::user_words(e.message().trim()),
             "here",
         )])
     };
@@ -122,7 +125,7 @@ pub fn compile_patched(
                 let unknown_key = e.message().starts_with("unknown field");
                 problems.push(Problem::new(
                     span.clone().unwrap_or(0..0),
-                    e.message().trim().to_string(),
+                    diagnostics::user_words(e.message().trim()),
                     if unknown_key {
                         "unknown key: a typo?"
                     } else {
@@ -139,7 +142,14 @@ pub fn compile_patched(
         }
     };
     if let Some(raw) = raw {
-        match validate::compile(&raw, sha256_hex(text.as_bytes())) {
+        // A sweep cell changes the rules the record was checked under: only `check` and
+        // `backtest` read the record, and they read the file as written.
+        let record = if patches.is_empty() {
+            validate::Record::Checked
+        } else {
+            validate::Record::Structure
+        };
+        match validate::compile_with(&raw, sha256_hex(text.as_bytes()), record) {
             Ok(model) if problems.is_empty() => return Ok(model),
             Ok(_) => {}
             Err(more) => problems.extend(more),
@@ -156,7 +166,7 @@ pub fn parse_raw(path: &str, text: &str) -> Result<raw::RawScenario, ScenarioErr
         source: Arc::new(text.to_string()),
         problems: vec![Problem::new(
             e.span().unwrap_or(0..0),
-            e.message().trim().to_string(),
+            diagnostics::user_words(e.message().trim()),
             "here",
         )],
     })

@@ -2,8 +2,13 @@
 
 mod allocations;
 mod bad_input;
+mod behaviour;
+mod cli;
 mod determinism;
 mod docs;
+mod files;
+mod golden;
+mod hardening;
 mod history;
 mod model;
 mod negotiation;
