@@ -192,7 +192,9 @@ impl BallotSummary {
         if statuses != u128::from(replications) {
             return Err(BadField::new(
                 "status",
-                format!("the counts add up to {statuses}, but {replications} replications are covered"),
+                format!(
+                    "the counts add up to {statuses}, but {replications} replications are covered"
+                ),
             ));
         }
         for (k, (&status, &count)) in BallotStatus::ALL.iter().zip(&self.status).enumerate() {
@@ -352,7 +354,10 @@ impl BallotSummary {
                 if let Some(stranger) = set.iter().find(|&i| i >= n) {
                     return Err(BadField::new(
                         field(),
-                        format!("names member {stranger}, but the body has members 0 to {}", n - 1),
+                        format!(
+                            "names member {stranger}, but the body has members 0 to {}",
+                            n - 1
+                        ),
                     ));
                 }
                 if set.is_empty() || count == 0 || count > voted {

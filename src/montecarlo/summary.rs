@@ -7,12 +7,12 @@
 //! ballot) and draft abstention sets seen (at most 2ⁿ, and in practice a few thousand),
 //! never directly on the number of replications.
 
+use super::invariants::BadField;
 use crate::memberset::MemberSet;
 use crate::model::{Ballot, Model};
 use crate::outcome::BallotRecord;
 use crate::outcome::{BallotStatus, Outcome};
 use crate::procedure;
-use super::invariants::BadField;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -172,7 +172,10 @@ impl BallotSummary {
             || self.vetoed_by.len() != other.vetoed_by.len()
             || self.pivotal.len() != other.pivotal.len()
         {
-            return Err(BadField::new("tracks_blocs", "summaries of different ballots"));
+            return Err(BadField::new(
+                "tracks_blocs",
+                "summaries of different ballots",
+            ));
         }
         for (a, b) in self.status.iter_mut().zip(&other.status) {
             add("status", a, *b)?;
@@ -195,7 +198,11 @@ impl BallotSummary {
             add("pivotal", a, *b)?;
         }
         for (k, v) in &other.abstention_blocs {
-            add("abstention_blocs", self.abstention_blocs.entry(*k).or_insert(0), *v)?;
+            add(
+                "abstention_blocs",
+                self.abstention_blocs.entry(*k).or_insert(0),
+                *v,
+            )?;
         }
         Ok(())
     }

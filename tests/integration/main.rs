@@ -11,3 +11,4 @@ mod procedure;
 mod seed;
 mod support;
 mod sweeps;
+mod tampering;
