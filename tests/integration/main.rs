@@ -2,8 +2,11 @@
 
 mod allocations;
 mod bad_input;
+mod behaviour;
+mod cli;
 mod determinism;
 mod docs;
+mod golden;
 mod history;
 mod model;
 mod negotiation;

@@ -17,6 +17,7 @@ pub struct Member {
     pub no: f64,
     pub tau: f64,
     pub flexibility: f64,
+    pub motion_bias: f64,
     pub blocs: Vec<String>,
 }
 
@@ -32,6 +33,7 @@ impl Member {
             no: 0.1,
             tau: 0.0,
             flexibility: 0.5,
+            motion_bias: 0.0,
             blocs: Vec::new(),
         }
     }
@@ -54,6 +56,10 @@ impl Member {
     }
     pub fn flexibility(mut self, f: f64) -> Self {
         self.flexibility = f;
+        self
+    }
+    pub fn motion_bias(mut self, m: f64) -> Self {
+        self.motion_bias = m;
         self
     }
     pub fn bloc(mut self, b: &str) -> Self {
@@ -110,7 +116,7 @@ impl Council {
                 .collect::<Vec<_>>()
                 .join(", ");
             s.push_str(&format!(
-                "[members.{id}]\nname = \"{id}\"\npermanent = {perm}\nblocs = [{blocs}]\nstance = {{ ideal = {{ force = {ideal} }}, salience = {{ force = {sal} }}, act_bonus = {r}, yes_threshold = {a}, no_threshold = {b}, temperature = {tau}, flexibility = {f} }}\n\n",
+                "[members.{id}]\nname = \"{id}\"\npermanent = {perm}\nblocs = [{blocs}]\nstance = {{ ideal = {{ force = {ideal} }}, salience = {{ force = {sal} }}, act_bonus = {r}, yes_threshold = {a}, no_threshold = {b}, temperature = {tau}, flexibility = {f}, motion_bias = {m} }}\n\n",
                 id = m.id,
                 perm = m.permanent,
                 ideal = m.ideal,
@@ -120,6 +126,7 @@ impl Council {
                 b = m.no,
                 tau = m.tau,
                 f = m.flexibility,
+                m = m.motion_bias,
             ));
         }
         s.push_str(&format!(

@@ -1,0 +1,773 @@
+//! The negotiation's mechanisms as behaviour, each on a small constructed council whose right
+//! answer is derived by hand in the test (README, "The model").
+//!
+//! Conventions of the `support::Council` builder: one dimension `force` with range [0, 1],
+//! status quo Q = 0 and silent text 0; salience s = 1, so a member with ideal x facing a text
+//! at T has U(T) = −(x − T)², U(Q) = −x² and, on the draft, Δ = x² − (x − T)² + r + π.
+//! The builder lists P1..P5 (the veto holders) then E01..E10; the model sorts members by id,
+//! so results are looked up by id with [`ix`].
+//! Temperatures are 0 unless said otherwise, so votes are the intended votes.
+
+use crate::support::{Council, Member};
+use councilsim::behaviour::{intended_vote, utility, Vote};
+use councilsim::model::{Ballot, Model};
+use councilsim::montecarlo::{self, RunConfig, Summary};
+use councilsim::negotiation::Replication;
+use councilsim::outcome::{BallotRecord, BallotStatus, Outcome};
+use councilsim::trace::{Ask, Expectation, TraceEvent, TraceLog, Verdict};
+
+// Positions in the builder's member list (not the model's indices).
+const E01: usize = 5;
+const E02: usize = 6;
+const E03: usize = 7;
+const E04: usize = 8;
+
+/// The model's index of member `id`.
+fn ix(model: &Model, id: &str) -> usize {
+    model.members.ids.iter().position(|m| m == id).unwrap()
+}
+
+/// Runs replication `r` of seed 7 with a trace.
+fn traced(model: &Model, r: u64) -> (Outcome, Vec<(u64, TraceEvent)>) {
+    let mut replication = Replication::new(model);
+    let mut log = TraceLog::default();
+    let outcome = replication.run(7, r, &mut log).clone();
+    (outcome, log.entries)
+}
+
+fn summary(council: &Council, replications: u64) -> Summary {
+    montecarlo::run(
+        &council.model(),
+        RunConfig {
+            replications,
+            seed: 11,
+            threads: 2,
+        },
+    )
+    .unwrap()
+}
+
+/// The record of the vote on ballot `b` in a trace.
+fn voted(entries: &[(u64, TraceEvent)], b: u16) -> (u64, BallotRecord) {
+    entries
+        .iter()
+        .find_map(|(t, e)| match e {
+            TraceEvent::Voted { ballot, record } if *ballot == b => Some((*t, *record)),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("ballot {b} was not voted: {entries:#?}"))
+}
+
+fn vote_of(record: &BallotRecord, i: usize) -> Option<Vote> {
+    if record.yes.contains(i) {
+        Some(Vote::Yes)
+    } else if record.no.contains(i) {
+        Some(Vote::No)
+    } else if record.abstain.contains(i) {
+        Some(Vote::Abstain)
+    } else {
+        None
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+// ---------------------------------------------------------------------------------------
+// Withdrawal
+// ---------------------------------------------------------------------------------------
+
+/// Fourteen members at ideal 0.5 facing a text at 0.5 with r = 0.3: Δ = 0.25 + 0.3 = 0.55 > a
+/// = 0.1, a certain yes. P2 (a veto holder) has ideal 0, r = 0: Δ = 0 − 0.25 = −0.25 exactly.
+/// With thresholds a = 10 and b = `no_threshold` and τ = 0.01: P(yes) = σ(−1025) = 0 (the
+/// exponential underflows), P(no) = σ((−b + 0.25)/0.01). Fourteen yes always reach the quota
+/// of nine, so P(carried without veto) = 1, P(adopt) = 1 − P(no), P(vetoed) = P(no).
+fn withdrawal_council(no_threshold: f64, force_vote: bool) -> Council {
+    let mut members: Vec<Member> = Council::fifteen(0.5);
+    members[1] = Member::new("P2", true, 0.0)
+        .act_bonus(0.0)
+        .thresholds(10.0, no_threshold)
+        .tau(0.01);
+    let mut council = Council::new(members, 0.5);
+    council.force_vote = force_vote;
+    council
+}
+
+#[test]
+fn a_penholder_withdraws_exactly_when_p_vetoed_reaches_one_half() {
+    // b = 0.25: P(no) = σ(0) = 0.5 exactly, so P(vetoed) = 0.5 ≥ 0.5: withdrawn, always.
+    let council = withdrawal_council(0.25, false);
+    let s = summary(&council, 200);
+    assert_eq!(s.ballots[0].count(BallotStatus::Withdrawn), 200);
+    let (outcome, entries) = traced(&council.model(), 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::Withdrawn);
+    let figure = entries
+        .iter()
+        .find_map(|(_, e)| match e {
+            TraceEvent::Skipped { figure, .. } => Some(*figure),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(figure, 0.5, "the trace reports P(vetoed)");
+
+    // b = 0.2501: P(no) = σ(−0.01) ≈ 0.4975 < 0.5: voted; then adopted or vetoed by P2
+    // with probability one half each (±5 sd of a binomial over 2000).
+    let council = withdrawal_council(0.2501, false);
+    let n = 2000;
+    let s = summary(&council, n);
+    assert_eq!(s.ballots[0].count(BallotStatus::Withdrawn), 0);
+    let p_no = 1.0 / (1.0 + (0.01f64).exp());
+    let vetoed = s.ballots[0].count(BallotStatus::Vetoed) as f64;
+    let sd = (n as f64 * p_no * (1.0 - p_no)).sqrt();
+    assert!((vetoed - n as f64 * p_no).abs() < 5.0 * sd, "{vetoed}");
+    assert_eq!(
+        s.ballots[0].count(BallotStatus::Adopted) + s.ballots[0].count(BallotStatus::Vetoed),
+        n
+    );
+}
+
+#[test]
+fn a_certain_veto_is_withdrawn_unless_the_draft_is_forced_to_a_vote() {
+    // b = 0.1 and τ = 0.01: P(no) = σ(15) ≈ 1, so P(vetoed) ≈ 1.
+    let s = summary(&withdrawal_council(0.1, false), 100);
+    assert_eq!(s.ballots[0].count(BallotStatus::Withdrawn), 100);
+    // force_vote: the same text is voted, and P2 vetoes it (14-1-0).
+    let s = summary(&withdrawal_council(0.1, true), 100);
+    assert_eq!(s.ballots[0].count(BallotStatus::Withdrawn), 0);
+    assert!(s.ballots[0].count(BallotStatus::Vetoed) > 95);
+    let p2 = ix(&withdrawal_council(0.1, true).model(), "P2");
+    assert!(s.ballots[0].vetoed_by[p2] > 95);
+    // force_vote at P(vetoed) = 0.5 as well: never withdrawn.
+    let s = summary(&withdrawal_council(0.25, true), 200);
+    assert_eq!(s.ballots[0].count(BallotStatus::Withdrawn), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Lobbying
+// ---------------------------------------------------------------------------------------
+
+/// Everyone at ideal 0.5 facing a text at 0.5 (so nobody asks for a softening: the loss
+/// s·(x − T)² is 0). Default r = 0.3: Δ = 0.55, yes. E01 (the target) has r = −0.25: Δ = 0,
+/// between −b = −0.1 and a = 0.1, so it abstains unless lobbied. E03 has r = −0.5: Δ = −0.25,
+/// intends no. E04 has r = −0.25: Δ = 0, intends to abstain. E02 and E05 intend yes.
+fn lobbying_council(relations: &[(&str, f64)]) -> Council {
+    let mut members = Council::fifteen(0.5);
+    members[E01] = members[E01].clone().act_bonus(-0.25);
+    members[E03] = members[E03].clone().act_bonus(-0.5);
+    members[E04] = members[E04].clone().act_bonus(-0.25);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    for (from, pull) in relations {
+        council.extra.push_str(&format!(
+            "[[relations]]\nfrom = \"{from}\"\nto = \"E01\"\npull = {pull}\n\n"
+        ));
+    }
+    council
+}
+
+/// E01's vote on the draft in a few replications (all the same: τ = 0), and the shifts the
+/// trace reports.
+fn e01_vote(council: &Council) -> (Vote, Vec<f64>) {
+    let model = council.model();
+    let mut votes = Vec::new();
+    let mut shifts = Vec::new();
+    for r in 0..5 {
+        let (_, entries) = traced(&model, r);
+        votes.push(vote_of(&voted(&entries, 0).1, ix(&model, "E01")).unwrap());
+        shifts.extend(entries.iter().filter_map(|(_, e)| match e {
+            TraceEvent::Lobbied { shift, .. } => Some(*shift),
+            _ => None,
+        }));
+    }
+    assert!(votes.iter().all(|&v| v == votes[0]), "{votes:?}");
+    (votes[0], shifts)
+}
+
+#[test]
+fn lobbying_pulls_toward_the_lobbyists_intended_vote_by_its_pull() {
+    // No relation: Δ_E01 = 0, abstain.
+    let (vote, shifts) = e01_vote(&lobbying_council(&[]));
+    assert_eq!((vote, shifts.len()), (Vote::Abstain, 0));
+    // E02 intends yes: π = +0.15, Δ = 0.15 > 0.1: yes.
+    let (vote, shifts) = e01_vote(&lobbying_council(&[("E02", 0.15)]));
+    assert_eq!(vote, Vote::Yes);
+    assert!(
+        !shifts.is_empty() && shifts.iter().all(|&s| s == 0.15),
+        "{shifts:?}"
+    );
+    // E03 intends no: π = −0.15, Δ = −0.15 < −0.1: no.
+    let (vote, shifts) = e01_vote(&lobbying_council(&[("E03", 0.15)]));
+    assert_eq!(vote, Vote::No);
+    assert!(
+        !shifts.is_empty() && shifts.iter().all(|&s| s == -0.15),
+        "{shifts:?}"
+    );
+    // E04 intends to abstain: π = 0, abstain.
+    let (vote, shifts) = e01_vote(&lobbying_council(&[("E04", 0.15)]));
+    assert_eq!(vote, Vote::Abstain);
+    assert!(
+        !shifts.is_empty() && shifts.iter().all(|&s| s == 0.0),
+        "{shifts:?}"
+    );
+}
+
+#[test]
+fn lobbying_moves_delta_by_the_pull_once_per_relation_summed_over_relations() {
+    // A yes-lobbyist with pull 0.05: Δ = 0.05 ≤ a = 0.1, still abstain (the size counts).
+    assert_eq!(
+        e01_vote(&lobbying_council(&[("E02", 0.05)])).0,
+        Vote::Abstain
+    );
+    // Pull 0.06 over several rounds: the latest contact counts, not the sum of contacts
+    // (which would give 0.12 > 0.1 after two rounds).
+    let (vote, shifts) = e01_vote(&lobbying_council(&[("E02", 0.06)]));
+    assert!(shifts.len() >= 10, "several contacts: {}", shifts.len());
+    assert_eq!(vote, Vote::Abstain);
+    // Two relations of 0.06 sum: π = 0.12 > 0.1, yes.
+    let council = lobbying_council(&[("E02", 0.06), ("E05", 0.06)]);
+    assert_eq!(e01_vote(&council).0, Vote::Yes);
+    // A yes- and a no-lobbyist of equal pull cancel: abstain.
+    let council = lobbying_council(&[("E02", 0.15), ("E03", 0.15)]);
+    assert_eq!(e01_vote(&council).0, Vote::Abstain);
+}
+
+// ---------------------------------------------------------------------------------------
+// Capital instructions
+// ---------------------------------------------------------------------------------------
+
+fn instructions(entries: &[(u64, TraceEvent)]) -> Vec<(usize, f64, f64)> {
+    entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            TraceEvent::Instruction {
+                member, from, to, ..
+            } => Some((*member as usize, *from, *to)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn instruction_council(ideal: f64, rate: f64, size: f64) -> Council {
+    let mut council = Council::new(Council::fifteen(ideal), 0.5);
+    council.negotiation_extra =
+        format!("instructions = {{ rate_per_day = {rate}, size = {size} }}");
+    council
+}
+
+#[test]
+fn instructions_arrive_as_a_poisson_process_at_the_configured_rate() {
+    // rate 0.2 per member per day, 15 members, meeting at day 5: the count before the meeting
+    // is Poisson with mean μ = 0.2·15·5 = 15 (waits are rounded to whole minutes of a mean
+    // of 480: a negligible bias). Over N = 2000 replications the sample mean has sd
+    // √(μ/N) ≈ 0.087 and the sample variance sd √((μ + 2μ²)/N) ≈ 0.48; we allow 4.5 sd.
+    let model = instruction_council(0.5, 0.2, 0.1).model();
+    let n = 2000;
+    let mut replication = Replication::new(&model);
+    let mut counts = Vec::new();
+    let mut per_member = [0u64; 15];
+    for r in 0..n {
+        let mut log = TraceLog::default();
+        replication.run(3, r, &mut log);
+        let list = instructions(&log.entries);
+        for (i, _, _) in &list {
+            per_member[*i] += 1;
+        }
+        counts.push(list.len() as f64);
+    }
+    let mu = 15.0;
+    let nf = n as f64;
+    let mean = counts.iter().sum::<f64>() / nf;
+    let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (nf - 1.0);
+    assert!((mean - mu).abs() < 4.5 * (mu / nf).sqrt(), "mean {mean}");
+    assert!(
+        (var - mu).abs() < 4.5 * ((mu + 2.0 * mu * mu) / nf).sqrt(),
+        "variance {var}"
+    );
+    // The member is drawn uniformly: each gets a binomial share 1/15 of the total.
+    let total: u64 = per_member.iter().sum();
+    let p = 1.0 / 15.0;
+    let sd = (total as f64 * p * (1.0 - p)).sqrt();
+    for (i, &c) in per_member.iter().enumerate() {
+        assert!(
+            (c as f64 - total as f64 * p).abs() < 5.0 * sd,
+            "member {i}: {c} of {total}"
+        );
+    }
+}
+
+#[test]
+fn an_instruction_moves_an_ideal_point_by_at_most_size_times_the_range_clamped() {
+    // Everyone starts at the top of the range, 1.0, with size 0.5: a member's first step is
+    // U(−0.5, 0.5), so half the first moves clamp at exactly 1.0 and the others land at
+    // 1 − U(0, 0.5): mean distance 0.25, sd 0.5/√12.
+    let model = instruction_council(1.0, 0.2, 0.5).model();
+    let mut replication = Replication::new(&model);
+    let (mut first, mut clamped, mut drops) = (0u64, 0u64, Vec::new());
+    let mut moved_from = [0.0f64; 15];
+    for r in 0..400 {
+        let mut log = TraceLog::default();
+        replication.run(5, r, &mut log);
+        let mut ideal = [1.0f64; 15];
+        for (i, from, to) in instructions(&log.entries) {
+            assert_eq!(
+                from, ideal[i],
+                "an instruction starts from the current ideal"
+            );
+            assert!((0.0..=1.0).contains(&to), "clamped to the range: {to}");
+            assert!((to - from).abs() <= 0.5 + 1e-12, "{from} -> {to}");
+            if from == 1.0 {
+                first += 1;
+                if to == 1.0 {
+                    clamped += 1;
+                } else {
+                    drops.push(1.0 - to);
+                }
+            }
+            moved_from[i] = moved_from[i].max((to - from).abs());
+            ideal[i] = to;
+        }
+    }
+    let share = clamped as f64 / first as f64;
+    assert!(
+        (share - 0.5).abs() < 4.5 * (0.25 / first as f64).sqrt(),
+        "{clamped} of {first} clamped"
+    );
+    let mean = drops.iter().sum::<f64>() / drops.len() as f64;
+    let sd = 0.5 / 12f64.sqrt() / (drops.len() as f64).sqrt();
+    assert!((mean - 0.25).abs() < 4.5 * sd, "mean drop {mean}");
+    // Steps reach close to the size: the largest of hundreds of U(0, 0.5) draws.
+    assert!(drops.iter().cloned().fold(0.0, f64::max) > 0.45);
+}
+
+#[test]
+fn instructions_change_later_votes_exactly_as_the_moved_ideal_points_say() {
+    // Ideal 0.5, text 0.5, r = −0.25: Δ = x² − (x − 0.5)² − 0.25 = x − 0.5, abstain while
+    // |x − 0.5| ≤ 0.05 (a = b = 0.05). Instructions of size 0.2 move x; at the meeting each
+    // member's vote must be the intended vote of Δ at its last instructed ideal point.
+    let mut council = instruction_council(0.5, 0.2, 0.2);
+    for m in council.members.iter_mut() {
+        m.act_bonus = -0.25;
+        m.yes = 0.05;
+        m.no = 0.05;
+    }
+    let model = council.model();
+    let mut changed = 0;
+    for r in 0..200 {
+        let (_, entries) = traced(&model, r);
+        let mut ideal = [0.5f64; 15];
+        for (i, _, to) in instructions(&entries) {
+            ideal[i] = to;
+        }
+        let (_, record) = voted(&entries, 0);
+        for (i, &x) in ideal.iter().enumerate() {
+            let delta =
+                utility(&[x], &[1.0], &[0.5], 2.0) - utility(&[x], &[1.0], &[0.0], 2.0) - 0.25;
+            let expected = intended_vote(delta, 0.05, 0.05);
+            assert_eq!(
+                vote_of(&record, i),
+                Some(expected),
+                "replication {r}, member {i}"
+            );
+            if expected != Vote::Abstain {
+                changed += 1;
+            }
+        }
+    }
+    // Without instructions all fifteen abstain; with them many votes change.
+    assert!(changed > 200, "{changed}");
+}
+
+// ---------------------------------------------------------------------------------------
+// The penholder's answers
+// ---------------------------------------------------------------------------------------
+
+/// P1 holds the pen, ideal 1.0, r = 0.3, draft at 1.0: Δ_pen(T) = 1 − (1 − T)² + 0.3, so
+/// Δ_pen(1.0) = 1.3, Δ_pen(0.7) = 1.21, Δ_pen(0.4) = 0.94; it always votes yes.
+/// `yes_voters` elected members from E02 at ideal 0.7 with r = 1 (Δ ≥ 1.4: yes on any text in
+/// [0.4, 1]); the others (P2..P5 and the rest) have salience 0 and r = 0: Δ = 0, abstain, and
+/// never ask (their loss s·(x − T)² is 0). E01 has ideal 0.4, r = 0, flexibility 0.5 and yes
+/// threshold `a`: Δ_E01(T) = 0.16 − (0.4 − T)², so −0.2 at 1.0 (it asks to move the text to
+/// 0.4), 0.07 at the compromise 1 + 0.5·(0.4 − 1) = 0.7, and 0.16 at 0.4.
+fn penholder_council(yes_voters: usize, a: f64) -> Council {
+    let mut members: Vec<Member> = Council::fifteen(0.0)
+        .into_iter()
+        .map(|m| m.salience(0.0).act_bonus(0.0))
+        .collect();
+    members[0] = Member::new("P1", true, 1.0);
+    members[E01] = Member::new("E01", false, 0.4)
+        .act_bonus(0.0)
+        .thresholds(a, 0.1)
+        .flexibility(0.5);
+    for m in members.iter_mut().skip(E02).take(yes_voters) {
+        let id = m.id.clone();
+        *m = Member::new(&id, false, 0.7).act_bonus(1.0);
+    }
+    let mut council = Council::new(members, 1.0);
+    council.consultations = true;
+    council
+}
+
+/// E01's asks and the penholder's answers, and the text put in blue.
+#[allow(clippy::type_complexity)] // a test helper's tuple, read right where it is built
+fn answers(
+    council: &Council,
+) -> (
+    Vec<Ask>,
+    Vec<(Verdict, Expectation, Expectation, Option<Expectation>)>,
+    f64,
+    u32,
+) {
+    let model = council.model();
+    let e01 = ix(&model, "E01");
+    let (outcome, entries) = traced(&model, 0);
+    let mut asks = Vec::new();
+    let mut verdicts = Vec::new();
+    let mut blue = f64::NAN;
+    for (_, e) in &entries {
+        match e {
+            TraceEvent::Asked { member, ask, .. } => {
+                assert_eq!(*member as usize, e01, "only E01 asks");
+                asks.push(*ask);
+            }
+            TraceEvent::Answered {
+                verdict,
+                before,
+                full,
+                compromise,
+                ..
+            } => verdicts.push((*verdict, *before, *full, *compromise)),
+            TraceEvent::InBlue { position, .. } => blue = position[0],
+            _ => {}
+        }
+    }
+    (asks, verdicts, blue, outcome.rounds)
+}
+
+fn expect(e: &Expectation, p_adopt: f64, value: f64) {
+    assert!(
+        close(e.p_adopt, p_adopt) && close(e.value, value),
+        "E = {e:?}, expected P(adopt) {p_adopt}, Δ_pen {value}"
+    );
+}
+
+#[test]
+fn the_penholder_accepts_an_ask_that_raises_its_expected_value_most() {
+    // Seven yes voters plus P1 make eight: the draft at 1.0 fails, E = 0 · 1.3 = 0.
+    // As asked (0.4): E01's Δ = 0.16 > a = 0.1, nine yes, E = 1 · 0.94.
+    // Compromise (0.7): Δ = 0.07 ≤ 0.1, eight yes, E = 0 · 1.21 = 0. Accept wins.
+    let (asks, verdicts, blue, _) = answers(&penholder_council(7, 0.1));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert!(matches!(asks[0], Ask::Soften { dim: 0, from, to } if from == 1.0 && to == 0.4));
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&before, 0.0, 1.3);
+    expect(&full, 1.0, 0.94);
+    expect(&compromise.unwrap(), 0.0, 1.21);
+    assert!(close(blue, 0.4), "{blue}");
+}
+
+#[test]
+fn the_penholder_offers_the_compromise_when_it_wins() {
+    // As above but a = 0.05: the compromise at 0.7 now wins E01 (Δ = 0.07 > 0.05), so
+    // E = 1 · 1.21 beats the full ask's 1 · 0.94 and the current 0.
+    let (asks, verdicts, blue, _) = answers(&penholder_council(7, 0.05));
+    assert_eq!(
+        asks.len(),
+        1,
+        "E01 votes yes after the compromise: {asks:?}"
+    );
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert!(
+        matches!(verdict, Verdict::Compromise(t) if close(t, 0.7)),
+        "{verdict:?}"
+    );
+    expect(&before, 0.0, 1.3);
+    expect(&full, 1.0, 0.94);
+    expect(&compromise.unwrap(), 1.0, 1.21);
+    assert!(close(blue, 0.7), "{blue}");
+
+    // With compromises switched off the penholder can only accept (E 0.94 > 0) or refuse.
+    let mut council = penholder_council(7, 0.05);
+    council.negotiation_extra = "compromise = false".into();
+    let (_, verdicts, blue, _) = answers(&council);
+    assert_eq!(verdicts[0].0, Verdict::Accepted);
+    assert_eq!(verdicts[0].3, None);
+    assert!(close(blue, 0.4), "{blue}");
+}
+
+#[test]
+fn the_penholder_refuses_an_ask_that_lowers_its_expected_value_and_is_not_asked_again() {
+    // Eight yes voters plus P1: the draft at 1.0 already passes, E = 1 · 1.3. As asked E =
+    // 1 · 0.94, compromise 1 · 1.21: both lower, so it refuses. The text is unchanged, so E01
+    // asks nothing more in the later rounds (nothing refused on the same text is asked again).
+    let (asks, verdicts, blue, rounds) = answers(&penholder_council(8, 0.1));
+    assert!(rounds >= 3, "several rounds were held: {rounds}");
+    assert_eq!(asks.len(), 1, "asked once in {rounds} rounds: {asks:?}");
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Refused);
+    expect(&before, 1.0, 1.3);
+    expect(&full, 1.0, 0.94);
+    expect(&compromise.unwrap(), 1.0, 1.21);
+    assert_eq!(blue, 1.0);
+}
+
+#[test]
+fn a_refused_amendment_is_not_asked_again_on_the_same_text() {
+    // E01 sponsors an amendment moving OP1 to 0.4 (gain 0.36 to it): refused for the same
+    // reason as above (E 1.3 → 0.94), then never asked again while the text stands. In the
+    // next round E01 falls back to asking for the softening, which is refused too; after that
+    // it has nothing left to ask.
+    let mut council = penholder_council(8, 0.1);
+    council.extra = r#"
+[[amendments]]
+id = "SOFT"
+sponsors = ["E01"]
+action = "replace"
+target = "OP1"
+text = "Decides to consider acting"
+position = { force = 0.4 }
+"#
+    .into();
+    let (asks, verdicts, _, rounds) = answers(&council);
+    assert!(rounds >= 3);
+    let soften = Ask::Soften {
+        dim: 0,
+        from: 1.0,
+        to: 0.4,
+    };
+    assert_eq!(asks, vec![Ask::Amendment(0), soften]);
+    assert!(verdicts.iter().all(|v| v.0 == Verdict::Refused));
+    expect(&verdicts[0].2, 1.0, 0.94);
+}
+
+// ---------------------------------------------------------------------------------------
+// Postponement
+// ---------------------------------------------------------------------------------------
+
+/// Everyone at 0.5 with r = 0.3: Δ_draft = 0.55. The motion's Δ = a − Δ_draft + m =
+/// 0.1 − 0.55 + m: with m = 1 it is 0.55 > 0.1 (all fifteen vote yes: adopted); with m = 0
+/// it is −0.45 < −0.1 (all vote no: failed).
+fn postponement_council(bias: f64, consultations: bool) -> Council {
+    let members = Council::fifteen(0.5)
+        .into_iter()
+        .map(|m| m.motion_bias(bias))
+        .collect();
+    let mut council = Council::new(members, 0.5);
+    council.consultations = consultations;
+    council.extra = "[[motions]]\nid = \"postpone\"\nkind = \"postpone\"\nmovers = [\"E01\"]\ndays = 2.0\ntabling = \"always\"\n".into();
+    council
+}
+
+#[test]
+fn an_adopted_postponement_moves_the_meeting_by_its_days_and_consultations_resume() {
+    // The meeting at day 5 (7200 min) adopts the motion; the meeting resumes at day 7
+    // (10 080 min), where the draft (ballot 1) is voted; rounds are held in between.
+    let (outcome, entries) = traced(&postponement_council(1.0, true).model(), 0);
+    let (t, motion) = voted(&entries, 0);
+    assert_eq!(
+        (t, motion.status, motion.yes.len()),
+        (7200, BallotStatus::Adopted, 15)
+    );
+    assert!(entries
+        .iter()
+        .any(|(t, e)| *t == 7200 && *e == TraceEvent::Postponed { until: 10_080 }));
+    let (t, draft) = voted(&entries, 1);
+    assert_eq!((t, draft.status), (10_080, BallotStatus::Adopted));
+    assert_eq!(outcome.duration, 10_080);
+    let resumed = entries
+        .iter()
+        .filter(|(t, e)| *t > 7200 && matches!(e, TraceEvent::RoundEnded { .. }))
+        .count();
+    assert!(resumed >= 1, "consultation rounds after the postponement");
+    // The motion is voted once: one vote on ballot 0.
+    let motion_votes = entries
+        .iter()
+        .filter(|(_, e)| matches!(e, TraceEvent::Voted { ballot: 0, .. }))
+        .count();
+    assert_eq!(motion_votes, 1);
+
+    // Without consultations the meeting still moves, with no rounds.
+    let (_, entries) = traced(&postponement_council(1.0, false).model(), 0);
+    assert_eq!(voted(&entries, 1).0, 10_080);
+    assert!(!entries
+        .iter()
+        .any(|(_, e)| matches!(e, TraceEvent::RoundEnded { .. })));
+
+    // A failed motion leaves the meeting where it was.
+    let (outcome, entries) = traced(&postponement_council(0.0, true).model(), 0);
+    assert_eq!(voted(&entries, 0).1.status, BallotStatus::Failed);
+    assert_eq!(voted(&entries, 0).1.no.len(), 15);
+    assert_eq!(voted(&entries, 1).0, 7200);
+    assert_eq!(outcome.duration, 7200);
+}
+
+// ---------------------------------------------------------------------------------------
+// Amendment order
+// ---------------------------------------------------------------------------------------
+
+/// Everyone wants 0.9; the draft stands at 0.5. NEAR (submitted first) replaces OP1 with a
+/// text at `near`, FAR (second) with one at `far`. On the draft's text an amendment to y is
+/// worth 0.16 − (0.9 − y)²: 0.12 at 0.7 and 0.16 at 0.9, both above a = 0.1, so whichever is
+/// voted first is adopted (15-0-0) and the other lapses (its target is gone).
+fn order_council(order: &str, near: f64, far: f64) -> Council {
+    let mut council = Council::new(Council::fifteen(0.9), 0.5);
+    council.extra = format!(
+        r#"
+[rules]
+amendment_order = "{order}"
+
+[[amendments]]
+id = "NEAR"
+sponsors = ["E01"]
+action = "replace"
+target = "OP1"
+text = "Decides to act somewhat"
+position = {{ force = {near} }}
+tabling = "always"
+
+[[amendments]]
+id = "FAR"
+sponsors = ["E02"]
+action = "replace"
+target = "OP1"
+text = "Decides to act firmly"
+position = {{ force = {far} }}
+tabling = "always"
+"#
+    );
+    council
+}
+
+fn statuses(council: &Council) -> (Vec<Ballot>, Vec<BallotStatus>) {
+    let model = council.model();
+    let (outcome, _) = traced(&model, 0);
+    (
+        model.ballots.clone(),
+        outcome.ballots.iter().map(|b| b.status).collect(),
+    )
+}
+
+#[test]
+fn amendments_are_voted_furthest_first_or_as_submitted() {
+    use BallotStatus::{Adopted, Lapsed};
+    // Distances from the draft as circulated: |0.7 − 0.5| = 0.2 and |0.9 − 0.5| = 0.4.
+    let (order, status) = statuses(&order_council("furthest-first", 0.7, 0.9));
+    assert_eq!(
+        order,
+        vec![Ballot::Amendment(1), Ballot::Amendment(0), Ballot::Draft(0)]
+    );
+    assert_eq!(status, vec![Adopted, Lapsed, Adopted]);
+    let (order, status) = statuses(&order_council("submission", 0.7, 0.9));
+    assert_eq!(
+        order,
+        vec![Ballot::Amendment(0), Ballot::Amendment(1), Ballot::Draft(0)]
+    );
+    assert_eq!(status, vec![Adopted, Lapsed, Adopted]);
+    // Equal distances (0.25 and 0.75 are both exactly 0.25 away): submission order breaks
+    // the tie.
+    let (order, _) = statuses(&order_council("furthest-first", 0.25, 0.75));
+    assert_eq!(
+        order,
+        vec![Ballot::Amendment(0), Ballot::Amendment(1), Ballot::Draft(0)]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocs
+// ---------------------------------------------------------------------------------------
+
+/// Everyone at 0.5 facing 0.5, r = 0.3: Δ = 0.55, yes; members listed in `no` get r = −1:
+/// Δ = −0.75, no. `bloc` lists the bloc's members; `rule` is its TOML (cohesion and rule).
+fn bloc_council(no: &[usize], bloc: &[usize], rule: &str) -> Council {
+    let mut members = Council::fifteen(0.5);
+    for &i in no {
+        members[i] = members[i].clone().act_bonus(-1.0);
+    }
+    for &i in bloc {
+        members[i] = members[i].clone().bloc("B");
+    }
+    let mut council = Council::new(members, 0.5);
+    council.extra = format!("[blocs.B]\n{rule}\n");
+    council
+}
+
+/// Each member's [yes, no, abstain] counts on the draft, by id.
+fn votes(council: &Council, n: u64) -> std::collections::BTreeMap<String, [u64; 3]> {
+    let model = council.model();
+    let counts = summary(council, n).ballots[0].votes.clone();
+    model.members.ids.iter().cloned().zip(counts).collect()
+}
+
+#[test]
+fn a_fully_cohesive_bloc_votes_its_majority_or_its_leader() {
+    let n = 50;
+    // Majority, κ = 1: E01, E02 yes and E03 no; 2 of 3 intend yes: all three vote yes.
+    let v = votes(
+        &bloc_council(
+            &[E03],
+            &[E01, E02, E03],
+            "cohesion = 1.0\nrule = \"majority\"",
+        ),
+        n,
+    );
+    assert_eq!(v["E03"], [n, 0, 0]);
+    // Majority of four split 2-2: no strict majority, so all four abstain.
+    let v = votes(
+        &bloc_council(
+            &[E03, 8],
+            &[E01, E02, E03, 8],
+            "cohesion = 1.0\nrule = \"majority\"",
+        ),
+        n,
+    );
+    for i in ["E01", "E02", "E03", "E04"] {
+        assert_eq!(v[i], [0, 0, n], "member {i}");
+    }
+    // Leader E03 (no), κ = 1: the yes-minded E01 and E02 follow it and vote no.
+    let v = votes(
+        &bloc_council(
+            &[E03],
+            &[E01, E02, E03],
+            "cohesion = 1.0\nrule = \"leader\"\nleader = \"E03\"",
+        ),
+        n,
+    );
+    for i in ["E01", "E02", "E03"] {
+        assert_eq!(v[i], [0, n, 0], "member {i}");
+    }
+    // κ = 0: everyone votes its own way.
+    let v = votes(
+        &bloc_council(
+            &[E03],
+            &[E01, E02, E03],
+            "cohesion = 0.0\nrule = \"majority\"",
+        ),
+        n,
+    );
+    assert_eq!((v["E01"], v["E03"]), ([n, 0, 0], [0, n, 0]));
+}
+
+#[test]
+fn a_partly_cohesive_bloc_member_follows_with_probability_kappa() {
+    // κ = 0.3: the dissenter E03 takes the bloc's common vote (yes) with probability 0.3,
+    // else votes its own no: yes ~ Binomial(N, 0.3); the others vote yes either way.
+    let n = 4000;
+    let kappa = 0.3;
+    let sd = (n as f64 * kappa * (1.0 - kappa)).sqrt();
+    for rule in ["rule = \"majority\"", "rule = \"leader\"\nleader = \"E01\""] {
+        let council = bloc_council(
+            &[E03],
+            &[E01, E02, E03],
+            &format!("cohesion = {kappa}\n{rule}"),
+        );
+        let v = votes(&council, n);
+        assert_eq!(v["E01"], [n, 0, 0]);
+        assert_eq!(v["E03"][0] + v["E03"][1], n);
+        let yes = v["E03"][0] as f64;
+        assert!(
+            (yes - kappa * n as f64).abs() < 4.5 * sd,
+            "{rule}: {yes} of {n}"
+        );
+    }
+}
