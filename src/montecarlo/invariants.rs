@@ -84,7 +84,7 @@ impl Moments {
                 ),
             ));
         }
-        let most = self.sum.checked_mul(u128::from(max)).unwrap_or(u128::MAX);
+        let most = self.sum.saturating_mul(u128::from(max));
         if self.sum_squares < self.sum || self.sum_squares > most {
             return Err(BadField::new(
                 "sum_squares",
