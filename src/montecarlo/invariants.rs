@@ -458,7 +458,13 @@ mod tests {
         }
         assert_eq!(m.validate(5, 7), Ok(()));
         assert_eq!(m.validate(6, 7).unwrap_err().field, "count");
-        assert_eq!(m.validate(5, 6).unwrap_err().field, "sum");
+        assert_eq!(m.validate(5, 3).unwrap_err().field, "sum");
+        // Values up to 6 cannot have Σx = 18 with Σx² = 108 + 1 > 6·18.
+        let too_spread = Moments {
+            sum_squares: 109,
+            ..m
+        };
+        assert_eq!(too_spread.validate(5, 6).unwrap_err().field, "sum_squares");
         let negative_variance = Moments {
             sum_squares: 18 * 18 / 5 - 1,
             ..m
