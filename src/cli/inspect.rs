@@ -99,26 +99,37 @@ pub fn power(path: &str, format: RunFormat) -> Result<(), Error> {
 }
 
 /// `councilsim check`: validates every file, prints a line for each valid one and
-/// reports every problem of the others.
+/// reports every problem of the others. A reader that closes standard output early
+/// stops the lines, not the checks: an invalid file still makes the exit code 2.
 pub fn check(paths: &[String]) -> Result<(), Error> {
     let mut failed = Vec::new();
+    let mut reader_gone = false;
     for path in paths {
         match scenario::load(path) {
-            Ok(model) => stdout(&format!(
-                "ok: {path} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",
-                model.name,
-                model.members.len(),
-                model.dim_count(),
-                model.drafts.len(),
-                model.amendments.len(),
-                model.motions.len()
-            ))?,
+            Ok(model) if !reader_gone => {
+                let line = format!(
+                    "ok: {path} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",
+                    model.name,
+                    model.members.len(),
+                    model.dim_count(),
+                    model.drafts.len(),
+                    model.amendments.len(),
+                    model.motions.len()
+                );
+                match stdout(&line) {
+                    Err(Error::BrokenPipe) => reader_gone = true,
+                    other => other?,
+                }
+            }
+            Ok(_) => {}
             Err(e) => failed.push(e),
         }
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
+    if !failed.is_empty() {
         Err(Error::Scenarios(failed))
+    } else if reader_gone {
+        Err(Error::BrokenPipe)
+    } else {
+        Ok(())
     }
 }

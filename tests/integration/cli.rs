@@ -122,3 +122,23 @@ fn a_shard_records_the_hash_of_the_text_it_embeds_and_ran() {
         councilsim::scenario::sha256_hex(text.as_bytes())
     );
 }
+
+#[test]
+fn a_closed_pipe_does_not_hide_an_invalid_scenario() {
+    let bad = crate::support::write_scenario("bad.toml", "[scenario]\nname = 3\n");
+    let mut args = vec!["check".to_string()];
+    args.extend(std::iter::repeat_n(tutorial(), 600));
+    args.push(bad.to_str().unwrap().to_string());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_councilsim"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("bad.toml"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
