@@ -16,3 +16,4 @@ mod procedure;
 mod seed;
 mod support;
 mod sweeps;
+mod tampering;
