@@ -6,7 +6,7 @@
 //! Progress goes to stderr only, so it never mixes with results.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 /// Work shorter than this shows no progress at all.
@@ -103,7 +103,9 @@ impl Progress {
                     *finished = complete;
                     let rate = self.done as f64 / elapsed.as_secs_f64();
                     let left = (self.total.saturating_sub(self.done)) as f64 / rate.max(1e-9);
-                    eprintln!(
+                    // A progress line that cannot be shown loses no result: carry on.
+                    let _ = writeln!(
+                        std::io::stderr(),
                         "councilsim: {}/{} replications ({:.0}%){}{}, {:.0}/s, about {:.0} s left",
                         self.done,
                         self.total,

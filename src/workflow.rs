@@ -32,6 +32,14 @@ pub enum JobError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// An input file (a partial result) could not be read: bad input, not a fault.
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
     /// The simulation could not run.
     #[error(transparent)]
     Run(#[from] RunError),
@@ -143,7 +151,10 @@ pub fn read_and_merge(paths: &[String]) -> Result<Partial, JobError> {
     let mut parts = Vec::with_capacity(paths.len());
     for p in paths {
         let path = Path::new(p);
-        let text = std::fs::read_to_string(path).map_err(io(path))?;
+        let text = std::fs::read_to_string(path).map_err(|source| JobError::Unreadable {
+            path: p.clone(),
+            source,
+        })?;
         let partial: Partial = serde_json::from_str(&text).map_err(|e| {
             JobError::Refused(format!("{p} is not a councilsim partial result: {e}"))
         })?;
@@ -354,6 +365,60 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     )?;
     manifest.finished = Some(utc_now());
     write_json(&manifest_path, &manifest)
+}
+
+/// Options of one shard of a sweep.
+pub struct SweepShardJob<'a> {
+    /// The scenario as it was read, embedded in the partial result.
+    pub source: ScenarioSource,
+    /// The grid.
+    pub axes: &'a [Axis],
+    /// The compiled cells.
+    pub cells: &'a [Cell],
+    /// Output directory; the part is written as `part-I-of-N.json` in it.
+    pub out: &'a Path,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications per cell of the whole sweep (the shard computes its share).
+    pub replications: u64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Which share of the replications to compute.
+    pub shard: Shard,
+    /// No progress output.
+    pub quiet: bool,
+}
+
+/// Runs shard `job.shard` of every cell of a sweep and writes the partial result for
+/// `merge` into `job.out`.
+pub fn run_sweep_shard(job: SweepShardJob<'_>) -> Result<(), JobError> {
+    let range = job.shard.range(job.replications);
+    let mut summaries = Vec::with_capacity(job.cells.len());
+    for cell in job.cells {
+        summaries.push(run_replications(
+            &cell.model,
+            job.seed,
+            range.clone(),
+            job.threads,
+            None,
+            job.quiet,
+        )?);
+    }
+    let part = partial(
+        "sweep",
+        job.source,
+        job.seed,
+        job.replications,
+        job.axes.to_vec(),
+        job.shard,
+        summaries,
+    );
+    std::fs::create_dir_all(job.out).map_err(io(job.out))?;
+    let file = job.out.join(format!(
+        "part-{}-of-{}.json",
+        job.shard.index, job.shard.count
+    ));
+    write_partial(&file, &part)
 }
 
 struct ProgressOnly<'a>(&'a mut Progress);

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod plot;
+pub mod power_table;
 pub mod replication_log;
 pub mod report;
 pub mod table;

@@ -311,4 +311,26 @@ mod tests {
         assert!(Shard::from_env(k8s, None).unwrap_err().contains("--shards"));
         assert_eq!(Shard::from_env(env(&[]), None), Ok(None));
     }
+
+    /// `sbatch --array=4-7`: Slurm sets MIN=4, COUNT=4 and IDs 4..7, which must be shards
+    /// 0..3 of 4 — each once — not shard 4 and beyond of a split that does not exist.
+    #[test]
+    fn an_array_that_starts_above_zero_is_the_whole_split() {
+        let task = |id: u64| {
+            move |k: &str| match k {
+                "SLURM_ARRAY_TASK_ID" => Some(id.to_string()),
+                "SLURM_ARRAY_TASK_COUNT" | "SLURM_ARRAY_TASK_MIN" => Some("4".to_string()),
+                _ => None,
+            }
+        };
+        let shards: Vec<_> = (4..=7).map(|id| Shard::from_env(task(id), None)).collect();
+        let expected: Vec<_> = (0..4)
+            .map(|index| Ok(Some(Shard { index, count: 4 })))
+            .collect();
+        assert_eq!(shards, expected);
+        let below = Shard::from_env(task(3), None).unwrap_err();
+        assert!(below.contains("below SLURM_ARRAY_TASK_MIN"), "{below}");
+        let beyond = Shard::from_env(task(8), None).unwrap_err();
+        assert!(beyond.contains("not in 0..4"), "{beyond}");
+    }
 }

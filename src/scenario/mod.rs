@@ -32,6 +32,14 @@ pub enum LoadError {
 
 /// Reads, parses and compiles the scenario at `path`.
 pub fn load(path: &str) -> Result<Model, LoadError> {
+    let text = read(path)?;
+    compile(path, &text).map_err(LoadError::Invalid)
+}
+
+/// Reads the text of the scenario at `path` (within the size limit, as UTF-8). A job
+/// that records the scenario it ran (a shard's partial result) reads it once with this
+/// and compiles that same text, so the recorded text and hash are those of what ran.
+pub fn read(path: &str) -> Result<String, LoadError> {
     let unreadable = |reason: String| LoadError::Unreadable {
         path: path.to_string(),
         reason,
@@ -46,8 +54,7 @@ pub fn load(path: &str) -> Result<Model, LoadError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))?;
-    compile(path, &text).map_err(LoadError::Invalid)
+    String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))
 }
 
 /// Parses and compiles scenario `text`; `path` names it in diagnostics.

@@ -3,17 +3,17 @@
 //! Every check records a [`Problem`] and carries on, so one run reports everything wrong
 //! with a file. A model is returned only when there is no problem at all.
 
+mod observed;
+
 use super::diagnostics::Problem;
 use super::limits;
 use super::raw::{self, Keyed, RawScenario};
 use crate::memberset::MemberSet;
 use crate::model::{
     AmendmentAction, Ballot, Bloc, BlocRule, Dimension, Draft, Duration, Majority, Members, Model,
-    MonteCarloDefaults, Motion, MotionKind, Negotiation, Observed, ObservedBallot, Provision,
-    Relation, Rules, Tabling, MINUTES_PER_DAY,
+    MonteCarloDefaults, Motion, MotionKind, Negotiation, Provision, Relation, Rules, Tabling,
+    MINUTES_PER_DAY,
 };
-use crate::outcome::BallotStatus;
-use crate::procedure::{self, Decision};
 use crate::text::{substance_distance, Text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -51,6 +51,17 @@ impl Checker {
     ) {
         self.problems
             .push(Problem::new(span, message, label).with_help(help));
+    }
+
+    /// Reports `count` items beyond their limit `max` (one of [`limits`]), at `span`.
+    fn limit(&mut self, count: usize, max: usize, span: impl FnOnce() -> Range<usize>, what: &str) {
+        if count > max {
+            self.error(
+                span(),
+                format!("{count} {what} exceed the limit of {max}"),
+                format!("too many {what}"),
+            );
+        }
     }
 
     /// A finite number within [lo, hi] (either bound may be open-ended with ±∞).
@@ -231,17 +242,12 @@ impl Checker {
                 "no dimensions",
             );
         }
-        if table.len() > limits::MAX_DIMENSIONS {
-            self.error(
-                raw.dimensions.span(),
-                format!(
-                    "{} dimensions exceed the limit of {}",
-                    table.len(),
-                    limits::MAX_DIMENSIONS
-                ),
-                "too many dimensions",
-            );
-        }
+        self.limit(
+            table.len(),
+            limits::MAX_DIMENSIONS,
+            || raw.dimensions.span(),
+            "dimensions",
+        );
         let mut dims = Vec::with_capacity(table.len());
         for (i, (id, d)) in table.iter().enumerate() {
             self.dim_index.insert(id.get_ref().clone(), i);
@@ -286,17 +292,12 @@ impl Checker {
         if table.is_empty() {
             self.error(raw.members.span(), "the body has no members", "no members");
         }
-        if table.len() > limits::MAX_MEMBERS {
-            self.error(
-                raw.members.span(),
-                format!(
-                    "{} members exceed the limit of {}",
-                    table.len(),
-                    limits::MAX_MEMBERS
-                ),
-                "too many members",
-            );
-        }
+        self.limit(
+            table.len(),
+            limits::MAX_MEMBERS,
+            || raw.members.span(),
+            "members",
+        );
         for (i, id) in table.keys().enumerate() {
             self.member_index.insert(id.get_ref().clone(), i);
         }
@@ -306,7 +307,6 @@ impl Checker {
             .enumerate()
             .map(|(i, k)| (k.get_ref().as_str(), i))
             .collect();
-        let k = dims.len();
         let mut m = Members::default();
         let mut bloc_lists = Vec::with_capacity(table.len());
         for (i, (id, member)) in table.iter().enumerate() {
@@ -335,88 +335,99 @@ impl Checker {
             }
             bloc_lists.push(list);
             let merged = self.stance_of(raw, id, member);
-            let s = &merged;
-            let ideal = self.positions(&s.ideal, dims, "ideal point");
-            let mut salience = vec![0.0; k];
-            for d in 0..k {
-                if !ideal[d].is_nan() {
-                    salience[d] = 1.0;
-                }
-            }
-            for (key, value) in &s.salience {
-                match self.dim_index.get(key.get_ref().as_str()).copied() {
-                    Some(d) => {
-                        salience[d] = self.number(
-                            value,
-                            &format!("salience on `{}`", key.get_ref()),
-                            0.0,
-                            f64::INFINITY,
-                        );
-                        if ideal[d].is_nan() {
-                            self.error_help(
-                                key.span(),
-                                format!(
-                                    "`{}` has a salience on `{}` but no ideal point there",
-                                    id.get_ref(),
-                                    key.get_ref()
-                                ),
-                                "salience without an ideal point",
-                                "add the dimension to `ideal` as well",
-                            );
-                        }
-                    }
-                    None => self.unknown_dimension(key),
-                }
-            }
-            for d in 0..k {
-                m.ideal.push(if ideal[d].is_nan() {
-                    dims[d].status_quo
-                } else {
-                    ideal[d]
-                });
-                m.salience.push(salience[d]);
-            }
-            let mut opt =
-                |v: &Option<Spanned<f64>>, what: &str, lo: f64, hi: f64, default: f64| match v {
-                    Some(v) => self.number(v, what, lo, hi),
-                    None => default,
-                };
-            m.act_bonus.push(opt(
-                &s.act_bonus,
-                "act_bonus",
-                f64::NEG_INFINITY,
-                f64::INFINITY,
-                0.0,
-            ));
-            m.yes_threshold.push(opt(
-                &s.yes_threshold,
-                "yes_threshold",
-                0.0,
-                f64::INFINITY,
-                0.0,
-            ));
-            m.no_threshold.push(opt(
-                &s.no_threshold,
-                "no_threshold",
-                0.0,
-                f64::INFINITY,
-                0.0,
-            ));
-            m.temperature
-                .push(opt(&s.temperature, "temperature", 0.0, f64::INFINITY, 0.0));
-            m.flexibility
-                .push(opt(&s.flexibility, "flexibility", 0.0, 1.0, 0.5));
-            m.turnout.push(opt(&s.turnout, "turnout", 0.0, 1.0, 1.0));
-            m.motion_bias.push(opt(
-                &s.motion_bias,
-                "motion_bias",
-                f64::NEG_INFINITY,
-                f64::INFINITY,
-                0.0,
-            ));
+            self.stance(&merged, id, dims, &mut m);
             m.primary_bloc.push(None);
         }
         (m, bloc_lists)
+    }
+
+    /// Compiles member `id`'s (merged) stance `s` into its columns of `m`.
+    fn stance(
+        &mut self,
+        s: &raw::RawStance,
+        id: &Spanned<String>,
+        dims: &[Dimension],
+        m: &mut Members,
+    ) {
+        let k = dims.len();
+        let ideal = self.positions(&s.ideal, dims, "ideal point");
+        let mut salience = vec![0.0; k];
+        for d in 0..k {
+            if !ideal[d].is_nan() {
+                salience[d] = 1.0;
+            }
+        }
+        for (key, value) in &s.salience {
+            match self.dim_index.get(key.get_ref().as_str()).copied() {
+                Some(d) => {
+                    salience[d] = self.number(
+                        value,
+                        &format!("salience on `{}`", key.get_ref()),
+                        0.0,
+                        f64::INFINITY,
+                    );
+                    if ideal[d].is_nan() {
+                        self.error_help(
+                            key.span(),
+                            format!(
+                                "`{}` has a salience on `{}` but no ideal point there",
+                                id.get_ref(),
+                                key.get_ref()
+                            ),
+                            "salience without an ideal point",
+                            "add the dimension to `ideal` as well",
+                        );
+                    }
+                }
+                None => self.unknown_dimension(key),
+            }
+        }
+        for d in 0..k {
+            m.ideal.push(if ideal[d].is_nan() {
+                dims[d].status_quo
+            } else {
+                ideal[d]
+            });
+            m.salience.push(salience[d]);
+        }
+        let mut opt = |v: &Option<Spanned<f64>>, what: &str, lo: f64, hi: f64, default: f64| match v
+        {
+            Some(v) => self.number(v, what, lo, hi),
+            None => default,
+        };
+        m.act_bonus.push(opt(
+            &s.act_bonus,
+            "act_bonus",
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            0.0,
+        ));
+        m.yes_threshold.push(opt(
+            &s.yes_threshold,
+            "yes_threshold",
+            0.0,
+            f64::INFINITY,
+            0.0,
+        ));
+        m.no_threshold.push(opt(
+            &s.no_threshold,
+            "no_threshold",
+            0.0,
+            f64::INFINITY,
+            0.0,
+        ));
+        m.temperature
+            .push(opt(&s.temperature, "temperature", 0.0, f64::INFINITY, 0.0));
+        m.flexibility
+            .push(opt(&s.flexibility, "flexibility", 0.0, 1.0, 0.5));
+        m.turnout.push(opt(&s.turnout, "turnout", 0.0, 1.0, 1.0));
+        m.motion_bias.push(opt(
+            &s.motion_bias,
+            "motion_bias",
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            0.0,
+        ));
     }
 
     /// A member's stance: its template's fields, overridden field by field (and ideal and
@@ -479,15 +490,12 @@ impl Checker {
 
     fn blocs(&mut self, raw: &RawScenario, lists: &[Vec<usize>]) -> Vec<Bloc> {
         let mut blocs = Vec::with_capacity(raw.blocs.len());
-        if raw.blocs.len() > limits::MAX_BLOCS {
-            if let Some(first) = raw.blocs.keys().next() {
-                self.error(
-                    first.span(),
-                    format!("more than {} blocs", limits::MAX_BLOCS),
-                    "too many blocs",
-                );
-            }
-        }
+        self.limit(
+            raw.blocs.len(),
+            limits::MAX_BLOCS,
+            || raw.blocs.keys().next().map_or(0..0, |k| k.span()),
+            "blocs",
+        );
         for (b, (id, bloc)) in raw.blocs.iter().enumerate() {
             let members: MemberSet = lists
                 .iter()
@@ -549,13 +557,12 @@ impl Checker {
     }
 
     fn relations(&mut self, raw: &RawScenario) -> Vec<Relation> {
-        if raw.relations.len() > limits::MAX_RELATIONS {
-            self.error(
-                raw.relations[0].from.span(),
-                format!("more than {} relations", limits::MAX_RELATIONS),
-                "too many relations",
-            );
-        }
+        self.limit(
+            raw.relations.len(),
+            limits::MAX_RELATIONS,
+            || raw.relations[0].from.span(),
+            "relations",
+        );
         let mut out = Vec::new();
         for r in &raw.relations {
             let from = self.member(&r.from, "lobbying member");
@@ -770,17 +777,12 @@ impl Checker {
                 "no drafts",
             );
         }
-        if list.len() > limits::MAX_DRAFTS {
-            self.error(
-                raw.drafts.span(),
-                format!(
-                    "{} drafts exceed the limit of {}",
-                    list.len(),
-                    limits::MAX_DRAFTS
-                ),
-                "too many drafts",
-            );
-        }
+        self.limit(
+            list.len(),
+            limits::MAX_DRAFTS,
+            || raw.drafts.span(),
+            "drafts",
+        );
         let mut seen = BTreeSet::new();
         let mut provisions = Vec::new();
         let mut drafts = Vec::new();
@@ -847,17 +849,12 @@ impl Checker {
                 circulated_at,
             });
         }
-        if provisions.len() > limits::MAX_PROVISIONS {
-            self.error(
-                raw.drafts.span(),
-                format!(
-                    "{} provisions exceed the limit of {}",
-                    provisions.len(),
-                    limits::MAX_PROVISIONS
-                ),
-                "too many provisions",
-            );
-        }
+        self.limit(
+            provisions.len(),
+            limits::MAX_PROVISIONS,
+            || raw.drafts.span(),
+            "provisions",
+        );
         (provisions, drafts)
     }
 
@@ -899,17 +896,12 @@ impl Checker {
         provisions: &mut Vec<Provision>,
         drafts: &mut [Draft],
     ) -> Vec<crate::model::Amendment> {
-        if raw.amendments.len() > limits::MAX_AMENDMENTS {
-            self.error(
-                raw.amendments[0].id.span(),
-                format!(
-                    "{} amendments exceed the limit of {}",
-                    raw.amendments.len(),
-                    limits::MAX_AMENDMENTS
-                ),
-                "too many amendments",
-            );
-        }
+        self.limit(
+            raw.amendments.len(),
+            limits::MAX_AMENDMENTS,
+            || raw.amendments[0].id.span(),
+            "amendments",
+        );
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for a in &raw.amendments {
@@ -930,96 +922,8 @@ impl Checker {
             );
             let tabling = self.tabling(a.tabling.as_ref());
             let Some(d) = draft else { continue };
-            let target = match (&a.target, action) {
-                (Some(t), "insert") => {
-                    self.error(
-                        t.span(),
-                        "an insert amendment takes no `target`",
-                        "remove this",
-                    );
-                    None
-                }
-                (Some(t), _) => {
-                    let found = drafts[d]
-                        .provisions
-                        .iter()
-                        .copied()
-                        .find(|&p| provisions[p as usize].id == *t.get_ref());
-                    if found.is_none() {
-                        let known: Vec<&str> = drafts[d]
-                            .provisions
-                            .iter()
-                            .map(|&p| provisions[p as usize].id.as_str())
-                            .collect();
-                        self.error_help(
-                            t.span(),
-                            format!(
-                                "draft `{}` has no provision `{}` to {action}",
-                                drafts[d].id,
-                                t.get_ref()
-                            ),
-                            "no such provision",
-                            format!("its provisions are: {}", known.join(", ")),
-                        );
-                    }
-                    found
-                }
-                (None, "insert") => None,
-                (None, _) => {
-                    self.error(
-                        a.action.span(),
-                        format!("a {action} amendment needs a `target` provision"),
-                        "target missing",
-                    );
-                    None
-                }
-            };
-            let new = if action == "delete" {
-                if a.text.is_some() || a.position.is_some() {
-                    self.error(
-                        a.id.span(),
-                        "a delete amendment takes no `text` or `position`",
-                        "delete removes a provision",
-                    );
-                }
-                None
-            } else {
-                if a.text.is_none() {
-                    self.error(
-                        a.id.span(),
-                        format!("a {action} amendment needs the `text` of its new provision"),
-                        "text missing",
-                    );
-                }
-                if drafts[d]
-                    .provisions
-                    .iter()
-                    .any(|&p| provisions[p as usize].id == *a.id.get_ref())
-                {
-                    self.error(
-                        a.id.span(),
-                        format!(
-                            "amendment id `{}` clashes with a provision of its draft",
-                            a.id.get_ref()
-                        ),
-                        "the new provision takes this id",
-                    );
-                }
-                let empty = Keyed::new();
-                let position = self.positions(
-                    a.position.as_ref().unwrap_or(&empty),
-                    dims,
-                    "amendment position",
-                );
-                let index = provisions.len() as u32;
-                provisions.push(Provision::new(
-                    a.id.get_ref().clone(),
-                    a.text.clone().unwrap_or_default(),
-                    position,
-                ));
-                drafts[d].candidates.push(index);
-                Some(index)
-            };
+            let target = self.amendment_target(a, action, &drafts[d], provisions);
+            let new = self.amendment_provision(a, action, dims, provisions, &mut drafts[d]);
             let action = match (action, target, new) {
                 ("insert", _, Some(new)) => AmendmentAction::Insert { new },
                 ("delete", Some(target), _) => AmendmentAction::Delete { target },
@@ -1038,6 +942,118 @@ impl Checker {
         out
     }
 
+    /// The provision an amendment deletes or replaces (an insert has none).
+    fn amendment_target(
+        &mut self,
+        a: &raw::RawAmendment,
+        action: &str,
+        draft: &Draft,
+        provisions: &[Provision],
+    ) -> Option<u32> {
+        match (&a.target, action) {
+            (Some(t), "insert") => {
+                self.error(
+                    t.span(),
+                    "an insert amendment takes no `target`",
+                    "remove this",
+                );
+                None
+            }
+            (Some(t), _) => {
+                let found = draft
+                    .provisions
+                    .iter()
+                    .copied()
+                    .find(|&p| provisions[p as usize].id == *t.get_ref());
+                if found.is_none() {
+                    let known: Vec<&str> = draft
+                        .provisions
+                        .iter()
+                        .map(|&p| provisions[p as usize].id.as_str())
+                        .collect();
+                    self.error_help(
+                        t.span(),
+                        format!(
+                            "draft `{}` has no provision `{}` to {action}",
+                            draft.id,
+                            t.get_ref()
+                        ),
+                        "no such provision",
+                        format!("its provisions are: {}", known.join(", ")),
+                    );
+                }
+                found
+            }
+            (None, "insert") => None,
+            (None, _) => {
+                self.error(
+                    a.action.span(),
+                    format!("a {action} amendment needs a `target` provision"),
+                    "target missing",
+                );
+                None
+            }
+        }
+    }
+
+    /// The new provision an insert or replace amendment brings, added to `provisions` and
+    /// to the draft's candidates.
+    fn amendment_provision(
+        &mut self,
+        a: &raw::RawAmendment,
+        action: &str,
+        dims: &[Dimension],
+        provisions: &mut Vec<Provision>,
+        draft: &mut Draft,
+    ) -> Option<u32> {
+        if action == "delete" {
+            if a.text.is_some() || a.position.is_some() {
+                self.error(
+                    a.id.span(),
+                    "a delete amendment takes no `text` or `position`",
+                    "delete removes a provision",
+                );
+            }
+            None
+        } else {
+            if a.text.is_none() {
+                self.error(
+                    a.id.span(),
+                    format!("a {action} amendment needs the `text` of its new provision"),
+                    "text missing",
+                );
+            }
+            if draft
+                .provisions
+                .iter()
+                .any(|&p| provisions[p as usize].id == *a.id.get_ref())
+            {
+                self.error(
+                    a.id.span(),
+                    format!(
+                        "amendment id `{}` clashes with a provision of its draft",
+                        a.id.get_ref()
+                    ),
+                    "the new provision takes this id",
+                );
+            }
+            let empty = Keyed::new();
+            let position = self.positions(
+                a.position.as_ref().unwrap_or(&empty),
+                dims,
+                "amendment position",
+            );
+            let index = provisions.len() as u32;
+            provisions.push(Provision::new(
+                a.id.get_ref().clone(),
+                a.text.clone().unwrap_or_default(),
+                position,
+            ));
+            draft.candidates.push(index);
+            Some(index)
+        }
+    }
+
     fn tabling(&mut self, value: Option<&Spanned<String>>) -> Tabling {
         match self.keyword(value, "tabling", &["if-wanted", "always"], "if-wanted") {
             "always" => Tabling::Always,
@@ -1046,17 +1062,12 @@ impl Checker {
     }
 
     fn motions(&mut self, raw: &RawScenario, drafts: &[Draft]) -> Vec<Motion> {
-        if raw.motions.len() > limits::MAX_MOTIONS {
-            self.error(
-                raw.motions[0].id.span(),
-                format!(
-                    "{} motions exceed the limit of {}",
-                    raw.motions.len(),
-                    limits::MAX_MOTIONS
-                ),
-                "too many motions",
-            );
-        }
+        self.limit(
+            raw.motions.len(),
+            limits::MAX_MOTIONS,
+            || raw.motions[0].id.span(),
+            "motions",
+        );
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for m in &raw.motions {
@@ -1125,170 +1136,6 @@ impl Checker {
             None => 0,
         };
         MonteCarloDefaults { replications, seed }
-    }
-}
-
-impl Checker {
-    /// Checks `[observed]`: every ballot named exists, every member voted at most once and,
-    /// when votes are listed, every member is listed; the tally, the result and the vetoers
-    /// agree with the votes under the scenario's rules.
-    fn observed(&mut self, raw: &raw::RawObserved, model: &Model) -> Observed {
-        let n = model.members.len();
-        let mut ballots = Vec::new();
-        for b in &raw.ballots {
-            let Some(index) = model
-                .ballots
-                .iter()
-                .position(|&x| model.ballot_id(x) == b.id.get_ref())
-            else {
-                self.error(
-                    b.id.span(),
-                    format!(
-                        "`{}` is not a draft, amendment or motion of this scenario",
-                        b.id.get_ref()
-                    ),
-                    "unknown ballot",
-                );
-                continue;
-            };
-            let procedural = model.ballot_procedural(model.ballots[index]);
-            let result = match self.keyword(
-                Some(&b.result),
-                "observed result",
-                &["adopted", "vetoed", "failed", "withdrawn"],
-                "failed",
-            ) {
-                "adopted" => BallotStatus::Adopted,
-                "vetoed" => BallotStatus::Vetoed,
-                "withdrawn" => BallotStatus::Withdrawn,
-                _ => BallotStatus::Failed,
-            };
-            let mut vetoed_by = MemberSet::EMPTY;
-            for v in &b.vetoed_by {
-                if let Some(i) = self.member(v, "vetoing member") {
-                    if !model.rules.veto.contains(i) {
-                        self.error(
-                            v.span(),
-                            format!("`{}` holds no veto", v.get_ref()),
-                            "not a veto holder",
-                        );
-                    }
-                    vetoed_by.insert(i);
-                }
-            }
-            if (result == BallotStatus::Vetoed) == vetoed_by.is_empty() {
-                self.error(
-                    b.result.span(),
-                    "a vetoed result needs `vetoed_by`, and only a vetoed result has one",
-                    "result and vetoed_by disagree",
-                );
-            }
-            let lists = [&b.yes, &b.no, &b.abstain, &b.absent];
-            let votes = if lists.iter().any(|l| l.is_some()) {
-                let mut sets = [MemberSet::EMPTY; 4];
-                let mut seen = MemberSet::EMPTY;
-                for (k, list) in lists.iter().enumerate() {
-                    for id in list.iter().flat_map(|l| l.get_ref()) {
-                        if let Some(i) = self.member(id, "voter") {
-                            if seen.contains(i) {
-                                self.error(
-                                    id.span(),
-                                    format!(
-                                        "`{}` voted twice on `{}`",
-                                        id.get_ref(),
-                                        b.id.get_ref()
-                                    ),
-                                    "second vote",
-                                );
-                            }
-                            seen.insert(i);
-                            sets[k].insert(i);
-                        }
-                    }
-                }
-                let missing: Vec<&str> = (0..n)
-                    .filter(|&i| !seen.contains(i))
-                    .map(|i| model.members.ids[i].as_str())
-                    .collect();
-                if !missing.is_empty() {
-                    self.error_help(
-                        b.id.span(),
-                        format!(
-                            "no recorded vote for {} on `{}`",
-                            missing.join(", "),
-                            b.id.get_ref()
-                        ),
-                        "every member must vote once",
-                        "list every member under yes, no, abstain or absent",
-                    );
-                }
-                Some(sets)
-            } else {
-                None
-            };
-            let mut tally =
-                votes.map(|v| (v[0].len() as u16, v[1].len() as u16, v[2].len() as u16));
-            if let Some(t) = &b.tally {
-                let [y, no, a] = *t.get_ref();
-                if y < 0 || no < 0 || a < 0 || (y + no + a) as usize > n {
-                    self.error(
-                        t.span(),
-                        format!("tally {y}-{no}-{a} does not fit {n} members"),
-                        "impossible tally",
-                    );
-                } else if tally.is_some_and(|v| v != (y as u16, no as u16, a as u16)) {
-                    let (vy, vn, va) = tally.unwrap_or_default();
-                    self.error(
-                        t.span(),
-                        format!(
-                            "tally {y}-{no}-{a} disagrees with the listed votes ({vy}-{vn}-{va})"
-                        ),
-                        "inconsistent tally",
-                    );
-                } else {
-                    tally = Some((y as u16, no as u16, a as u16));
-                }
-            }
-            if result != BallotStatus::Withdrawn {
-                let consistent = match (&votes, tally) {
-                    (Some(v), _) => {
-                        let decided =
-                            match procedure::decide(&model.rules, procedural, &v[0], &v[1]) {
-                                Decision::Adopted => (BallotStatus::Adopted, MemberSet::EMPTY),
-                                Decision::Vetoed(by) => (BallotStatus::Vetoed, by),
-                                Decision::FailedForWantOfVotes => {
-                                    (BallotStatus::Failed, MemberSet::EMPTY)
-                                }
-                            };
-                        decided == (result, vetoed_by)
-                    }
-                    (None, Some((y, no, _))) => {
-                        let carried =
-                            procedure::carried(&model.rules, procedural, y as usize, no as usize);
-                        carried == (result != BallotStatus::Failed)
-                    }
-                    (None, None) => true,
-                };
-                if !consistent {
-                    self.error(
-                        b.result.span(),
-                        format!("result `{}` does not follow from the recorded votes under this scenario's rules", b.result.get_ref()),
-                        "inconsistent result",
-                    );
-                }
-            }
-            ballots.push(ObservedBallot {
-                ballot: index,
-                result,
-                vetoed_by,
-                votes,
-                tally,
-            });
-        }
-        Observed {
-            source: raw.source.clone(),
-            ballots,
-        }
     }
 }
 

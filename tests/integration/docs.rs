@@ -69,3 +69,36 @@ fn every_shipped_scenario_is_checked_by_the_binary_and_runs() {
         assert!(summary.duration.mean() > 0.0, "{}", file.display());
     }
 }
+
+/// The cluster recipes the README shows are the files in `deploy/` that `.ci/slurm-e2e`
+/// submits to a real Slurm cluster, byte for byte, so the two cannot drift apart.
+#[test]
+fn the_readme_cluster_recipes_are_the_files_in_deploy() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let mut checked = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(format!("{root}/deploy"))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let lang = match path.extension().and_then(|e| e.to_str()) {
+                Some("sh" | "sbatch") => "sh",
+                Some("yaml") => "yaml",
+                _ => panic!("{}: no README language for this file", path.display()),
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            let block = format!("```{lang}\n{text}```\n");
+            assert!(
+                readme.contains(&block),
+                "README.md does not show {} as it is:\n{block}",
+                path.display()
+            );
+            checked.push(path);
+        }
+    }
+    assert!(checked.len() >= 8, "{checked:?}");
+}

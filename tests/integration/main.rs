@@ -3,6 +3,7 @@
 mod allocations;
 mod bad_input;
 mod behaviour;
+mod cli;
 mod determinism;
 mod docs;
 mod golden;

@@ -1,0 +1,157 @@
+//! The commands that run the Monte Carlo and write results: `run`, `sweep` (whole or one
+//! shard) and `merge`. They turn arguments into jobs; [`crate::workflow`] runs them.
+
+use super::args::{MonteCarloArgs, RunFormat};
+use super::error::Error;
+use super::output::{emit, render_report};
+use crate::export::report;
+use crate::model::Model;
+use crate::montecarlo::shard::{ScenarioSource, Shard};
+use crate::scenario;
+use crate::sweep;
+use crate::workflow;
+use std::path::PathBuf;
+
+/// What `run` was asked to do.
+pub struct RunArgs<'a> {
+    pub path: &'a str,
+    pub mc: MonteCarloArgs,
+    pub format: RunFormat,
+    pub output: Option<PathBuf>,
+    pub replication_log: Option<PathBuf>,
+    pub shard: Option<Shard>,
+    pub quiet: bool,
+}
+
+/// The scenario at `path`, read once: its text and the model compiled from that text.
+/// A partial result embeds this text, so its recorded hash is that of what ran.
+fn read_once(path: &str) -> Result<(String, Model), Error> {
+    let text = scenario::read(path)?;
+    let model = scenario::compile(path, &text)?;
+    Ok((text, model))
+}
+
+/// What a partial result records of the scenario that ran.
+fn source_of(path: &str, text: String, model: &Model) -> ScenarioSource {
+    ScenarioSource {
+        path: path.to_string(),
+        name: model.name.clone(),
+        sha256: model.sha256.clone(),
+        text,
+    }
+}
+
+/// `councilsim run`: the whole run as a report, or one shard as a partial result.
+pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
+    let (text, model) = read_once(args.path)?;
+    let (replications, seed, threads) = args.mc.resolve(&model);
+    let range = args
+        .shard
+        .map_or(0..replications, |s| s.range(replications));
+    let summary = workflow::run_replications(
+        &model,
+        seed,
+        range,
+        threads,
+        args.replication_log.as_deref(),
+        args.quiet,
+    )?;
+    if let Some(shard) = args.shard {
+        let part = workflow::partial(
+            "run",
+            source_of(args.path, text, &model),
+            seed,
+            replications,
+            Vec::new(),
+            shard,
+            vec![summary],
+        );
+        let json = serde_json::to_string(&part).map_err(Error::Serialise)?;
+        return emit(args.output, &json);
+    }
+    let report = report::build(&model, &summary, seed);
+    emit(args.output, &render_report(&report, args.format)?)
+}
+
+/// What `sweep` was asked to do.
+pub struct SweepArgs<'a> {
+    pub path: &'a str,
+    pub sets: &'a [String],
+    pub mc: MonteCarloArgs,
+    pub out: PathBuf,
+    pub plot: bool,
+    pub resume: bool,
+    pub shard: Option<Shard>,
+    pub quiet: bool,
+}
+
+/// `councilsim sweep`: plans the grid's cells, then runs the whole sweep or one shard.
+pub fn sweep(args: SweepArgs<'_>) -> Result<(), Error> {
+    let (text, model) = read_once(args.path)?;
+    let raw = scenario::parse_raw(args.path, &text)?;
+    let mut axes = sweep::grid::axes_from_file(args.path, &text, &raw.sweep)?;
+    for set in args.sets {
+        let axis = sweep::parse_set(set).map_err(Error::Usage)?;
+        // A --set replaces a [[sweep]] of the same path.
+        axes.retain(|a| a.path != axis.path);
+        axes.push(axis);
+    }
+    let cells = sweep::plan(args.path, &text, &axes)?;
+    if args.plot {
+        workflow::check_plottable(&axes)?;
+    }
+    let (replications, seed, threads) = args.mc.resolve(&model);
+    if let Some(shard) = args.shard {
+        if args.resume {
+            return Err(Error::Usage(
+                "--resume keeps the cells of a whole sweep; rerun a failed shard instead".into(),
+            ));
+        }
+        return Ok(workflow::run_sweep_shard(workflow::SweepShardJob {
+            source: source_of(args.path, text, &model),
+            axes: &axes,
+            cells: &cells,
+            out: &args.out,
+            seed,
+            replications,
+            threads,
+            shard,
+            quiet: args.quiet,
+        })?);
+    }
+    let job = workflow::SweepJob {
+        scenario_path: args.path,
+        axes: &axes,
+        cells: &cells,
+        out: &args.out,
+        seed,
+        replications,
+        threads,
+        resume: args.resume,
+        plot: args.plot,
+        argv: std::env::args().collect(),
+        quiet: args.quiet,
+    };
+    Ok(workflow::run_sweep(&job)?)
+}
+
+/// `councilsim merge`: shards of a run into its report, shards of a sweep into its outputs.
+pub fn merge(
+    parts: &[String],
+    out: &std::path::Path,
+    format: RunFormat,
+    plot: bool,
+) -> Result<(), Error> {
+    let merged = workflow::read_and_merge(parts)?;
+    if merged.kind == "sweep" {
+        return Ok(workflow::write_merged_sweep(out, &merged, parts, plot)?);
+    }
+    let model = scenario::compile(&merged.scenario.path, &merged.scenario.text)?;
+    if !merged.cells[0].fits(&model) {
+        return Err(Error::Job(workflow::JobError::Refused(
+            "the partial results do not match their own scenario".into(),
+        )));
+    }
+    let report = report::build(&model, &merged.cells[0], merged.seed);
+    emit(Some(out.to_path_buf()), &render_report(&report, format)?)
+}

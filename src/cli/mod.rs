@@ -1,0 +1,251 @@
+//! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `power`, `bench` and
+//! `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
+//! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
+//! [`inspect`] those that print about a scenario, [`output`] where output goes, and
+//! [`error`] the one error type and the one place that reports it and picks the exit
+//! code (0 success; 2 bad input; 1 an internal fault).
+
+mod args;
+mod error;
+mod inspect;
+mod jobs;
+mod output;
+
+use args::{MonteCarloArgs, RunFormat, Sharding, TraceFormat};
+use clap::{Parser, Subcommand};
+pub use error::{Error, EXIT_BAD_INPUT, EXIT_INTERNAL};
+use std::path::PathBuf;
+
+/// Simulate UN Security Council negotiations and votes.
+#[derive(Debug, Parser)]
+#[command(name = "councilsim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run Monte Carlo replications and summarise the outcomes.
+    Run {
+        /// Scenario file (TOML).
+        scenario: String,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Also write one CSV row per replication to this file.
+        #[arg(long, value_name = "FILE.csv")]
+        replication_log: Option<PathBuf>,
+        #[command(flatten)]
+        sharding: Sharding,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run a parameter sweep: a grid of scenario values, on common random numbers.
+    Sweep {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// A swept value: PATH=V1,V2,... or PATH=LO..HI:STEPS (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUES")]
+        sets: Vec<String>,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also draw plot.svg (against one or two swept parameters).
+        #[arg(long)]
+        plot: bool,
+        /// Keep the cells an interrupted sweep with the same arguments finished.
+        #[arg(long)]
+        resume: bool,
+        #[command(flatten)]
+        sharding: Sharding,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Merge the partial results of shards into the result of the whole run.
+    Merge {
+        /// Partial result files written by `run --shard` or `sweep --shard`.
+        #[arg(required = true)]
+        parts: Vec<String>,
+        /// Output file (a run) or directory (a sweep).
+        #[arg(long)]
+        out: PathBuf,
+        /// Output format for a run.
+        #[arg(long, value_enum, default_value_t = RunFormat::Json)]
+        format: RunFormat,
+        /// Also draw plot.svg (a sweep).
+        #[arg(long)]
+        plot: bool,
+    },
+    /// Print the event log of one replication (exactly replication R of `run`).
+    Trace {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// Master seed [default: the scenario's montecarlo.seed].
+        #[arg(long, value_parser = args::seed, allow_negative_numbers = true)]
+        seed: Option<u64>,
+        /// Replication index.
+        #[arg(long, default_value_t = 0)]
+        replication: u64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+        format: TraceFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Measure replications/s and events/s on your own scenario (no criterion needed).
+    #[command(mut_arg("replications", |a| a
+        .help("Replications to time")
+        .default_value("100000")))]
+    Bench {
+        /// Scenario file (TOML).
+        scenario: String,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
+    },
+    /// Compare the Monte Carlo with the real record in each scenario's `[observed]` table.
+    Backtest {
+        /// Scenario files (TOML) with an `[observed]` table.
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+        #[command(flatten)]
+        montecarlo: MonteCarloArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+    },
+    /// Print the a-priori voting power of every member under the scenario's rules.
+    Power {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RunFormat::Table)]
+        format: RunFormat,
+    },
+    /// Validate scenario files and print every problem.
+    Check {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+    },
+}
+
+/// Parses `std::env::args` and runs the command; returns the process exit code. The
+/// only place where an error reaches the user: [`Error::report`].
+pub fn main() -> i32 {
+    match run() {
+        Ok(()) => 0,
+        Err(e) => e.report(),
+    }
+}
+
+/// Parses `std::env::args` and runs the command.
+pub fn run() -> Result<(), Error> {
+    match Cli::try_parse() {
+        Ok(cli) => execute(cli),
+        // --help and --version are the output asked for, not errors.
+        Err(e) if !e.use_stderr() => output::stdout(&e.render().to_string()),
+        Err(e) => Err(Error::Arguments(e)),
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            montecarlo,
+            format,
+            output,
+            replication_log,
+            sharding,
+            quiet,
+        } => sharding.resolve().and_then(|shard| {
+            jobs::run(jobs::RunArgs {
+                path: &scenario,
+                mc: montecarlo,
+                format,
+                output,
+                replication_log,
+                shard,
+                quiet,
+            })
+        }),
+        Command::Sweep {
+            scenario,
+            sets,
+            montecarlo,
+            out,
+            plot,
+            resume,
+            sharding,
+            quiet,
+        } => sharding.resolve().and_then(|shard| {
+            jobs::sweep(jobs::SweepArgs {
+                path: &scenario,
+                sets: &sets,
+                mc: montecarlo,
+                out,
+                plot,
+                resume,
+                shard,
+                quiet,
+            })
+        }),
+        Command::Merge {
+            parts,
+            out,
+            format,
+            plot,
+        } => jobs::merge(&parts, &out, format, plot),
+        Command::Trace {
+            scenario,
+            seed,
+            replication,
+            format,
+            output,
+        } => inspect::trace(&scenario, seed, replication, format, output),
+        Command::Bench {
+            scenario,
+            montecarlo,
+        } => inspect::bench(&scenario, &montecarlo),
+        Command::Backtest {
+            scenarios,
+            montecarlo,
+            format,
+        } => inspect::backtest(&scenarios, &montecarlo, format),
+        Command::Power { scenario, format } => inspect::power(&scenario, format),
+        Command::Check { scenarios } => inspect::check(&scenarios),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_times_its_own_default_number_of_replications() {
+        let cli = Cli::try_parse_from(["councilsim", "bench", "s.toml"]).unwrap();
+        match cli.command {
+            Command::Bench { montecarlo, .. } => {
+                assert_eq!(montecarlo.replications, Some(inspect::BENCH_REPLICATIONS));
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,219 @@
+//! Checks `[observed]`, the real record that `backtest` compares the model with.
+//!
+//! Every ballot named exists, every member voted at most once and, when votes are listed,
+//! every member is listed; the tally, the result and the vetoers agree with the votes under
+//! the scenario's rules.
+
+use super::Checker;
+use crate::memberset::MemberSet;
+use crate::model::{Model, Observed, ObservedBallot};
+use crate::outcome::BallotStatus;
+use crate::procedure::{self, Decision};
+use crate::scenario::raw::{RawObserved, RawObservedBallot};
+
+/// Yes, no and abstain counts of one ballot.
+type Tally = (u16, u16, u16);
+
+impl Checker {
+    /// The checked record of `raw` against the compiled `model`.
+    pub(super) fn observed(&mut self, raw: &RawObserved, model: &Model) -> Observed {
+        let ballots = raw
+            .ballots
+            .iter()
+            .filter_map(|b| self.observed_ballot(b, model))
+            .collect();
+        Observed {
+            source: raw.source.clone(),
+            ballots,
+        }
+    }
+
+    fn observed_ballot(&mut self, b: &RawObservedBallot, model: &Model) -> Option<ObservedBallot> {
+        let Some(index) = model
+            .ballots
+            .iter()
+            .position(|&x| model.ballot_id(x) == b.id.get_ref())
+        else {
+            self.error(
+                b.id.span(),
+                format!(
+                    "`{}` is not a draft, amendment or motion of this scenario",
+                    b.id.get_ref()
+                ),
+                "unknown ballot",
+            );
+            return None;
+        };
+        let result = match self.keyword(
+            Some(&b.result),
+            "observed result",
+            &["adopted", "vetoed", "failed", "withdrawn"],
+            "failed",
+        ) {
+            "adopted" => BallotStatus::Adopted,
+            "vetoed" => BallotStatus::Vetoed,
+            "withdrawn" => BallotStatus::Withdrawn,
+            _ => BallotStatus::Failed,
+        };
+        let vetoed_by = self.vetoers(b, model, result);
+        let votes = self.observed_votes(b, model);
+        let tally = self.observed_tally(b, model, votes.as_ref());
+        if result != BallotStatus::Withdrawn {
+            let procedural = model.ballot_procedural(model.ballots[index]);
+            self.observed_result(
+                b,
+                model,
+                procedural,
+                result,
+                vetoed_by,
+                votes.as_ref(),
+                tally,
+            );
+        }
+        Some(ObservedBallot {
+            ballot: index,
+            result,
+            vetoed_by,
+            votes,
+            tally,
+        })
+    }
+
+    /// `vetoed_by`: veto holders only, and present exactly when the result is a veto.
+    fn vetoers(&mut self, b: &RawObservedBallot, model: &Model, result: BallotStatus) -> MemberSet {
+        let mut vetoed_by = MemberSet::EMPTY;
+        for v in &b.vetoed_by {
+            if let Some(i) = self.member(v, "vetoing member") {
+                if !model.rules.veto.contains(i) {
+                    self.error(
+                        v.span(),
+                        format!("`{}` holds no veto", v.get_ref()),
+                        "not a veto holder",
+                    );
+                }
+                vetoed_by.insert(i);
+            }
+        }
+        if (result == BallotStatus::Vetoed) == vetoed_by.is_empty() {
+            self.error(
+                b.result.span(),
+                "a vetoed result needs `vetoed_by`, and only a vetoed result has one",
+                "result and vetoed_by disagree",
+            );
+        }
+        vetoed_by
+    }
+
+    /// The yes, no, abstain and absent lists, when any is given: each member exactly once.
+    fn observed_votes(&mut self, b: &RawObservedBallot, model: &Model) -> Option<[MemberSet; 4]> {
+        let lists = [&b.yes, &b.no, &b.abstain, &b.absent];
+        if lists.iter().all(|l| l.is_none()) {
+            return None;
+        }
+        let mut sets = [MemberSet::EMPTY; 4];
+        let mut seen = MemberSet::EMPTY;
+        for (k, list) in lists.iter().enumerate() {
+            for id in list.iter().flat_map(|l| l.get_ref()) {
+                if let Some(i) = self.member(id, "voter") {
+                    if seen.contains(i) {
+                        self.error(
+                            id.span(),
+                            format!("`{}` voted twice on `{}`", id.get_ref(), b.id.get_ref()),
+                            "second vote",
+                        );
+                    }
+                    seen.insert(i);
+                    sets[k].insert(i);
+                }
+            }
+        }
+        let missing: Vec<&str> = (0..model.members.len())
+            .filter(|&i| !seen.contains(i))
+            .map(|i| model.members.ids[i].as_str())
+            .collect();
+        if !missing.is_empty() {
+            self.error_help(
+                b.id.span(),
+                format!(
+                    "no recorded vote for {} on `{}`",
+                    missing.join(", "),
+                    b.id.get_ref()
+                ),
+                "every member must vote once",
+                "list every member under yes, no, abstain or absent",
+            );
+        }
+        Some(sets)
+    }
+
+    /// The tally as given or counted from the votes; a given tally must fit the body and
+    /// agree with the listed votes.
+    fn observed_tally(
+        &mut self,
+        b: &RawObservedBallot,
+        model: &Model,
+        votes: Option<&[MemberSet; 4]>,
+    ) -> Option<Tally> {
+        let n = model.members.len();
+        let counted = votes.map(|v| (v[0].len() as u16, v[1].len() as u16, v[2].len() as u16));
+        let Some(t) = &b.tally else { return counted };
+        let [y, no, a] = *t.get_ref();
+        if y < 0 || no < 0 || a < 0 || (y + no + a) as usize > n {
+            self.error(
+                t.span(),
+                format!("tally {y}-{no}-{a} does not fit {n} members"),
+                "impossible tally",
+            );
+            counted
+        } else if counted.is_some_and(|v| v != (y as u16, no as u16, a as u16)) {
+            let (vy, vn, va) = counted.unwrap_or_default();
+            self.error(
+                t.span(),
+                format!("tally {y}-{no}-{a} disagrees with the listed votes ({vy}-{vn}-{va})"),
+                "inconsistent tally",
+            );
+            counted
+        } else {
+            Some((y as u16, no as u16, a as u16))
+        }
+    }
+
+    /// The result must follow from the votes (or the tally) under the scenario's rules.
+    #[allow(clippy::too_many_arguments)]
+    fn observed_result(
+        &mut self,
+        b: &RawObservedBallot,
+        model: &Model,
+        procedural: bool,
+        result: BallotStatus,
+        vetoed_by: MemberSet,
+        votes: Option<&[MemberSet; 4]>,
+        tally: Option<Tally>,
+    ) {
+        let consistent = match (votes, tally) {
+            (Some(v), _) => {
+                let decided = match procedure::decide(&model.rules, procedural, &v[0], &v[1]) {
+                    Decision::Adopted => (BallotStatus::Adopted, MemberSet::EMPTY),
+                    Decision::Vetoed(by) => (BallotStatus::Vetoed, by),
+                    Decision::FailedForWantOfVotes => (BallotStatus::Failed, MemberSet::EMPTY),
+                };
+                decided == (result, vetoed_by)
+            }
+            (None, Some((y, no, _))) => {
+                let carried = procedure::carried(&model.rules, procedural, y as usize, no as usize);
+                carried == (result != BallotStatus::Failed)
+            }
+            (None, None) => true,
+        };
+        if !consistent {
+            self.error(
+                b.result.span(),
+                format!(
+                    "result `{}` does not follow from the recorded votes under this scenario's rules",
+                    b.result.get_ref()
+                ),
+                "inconsistent result",
+            );
+        }
+    }
+}
