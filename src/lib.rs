@@ -64,6 +64,8 @@ pub mod behaviour;
 pub mod cli;
 pub mod engine;
 pub mod export;
+pub mod input;
+pub mod interrupt;
 pub mod memberset;
 pub mod model;
 pub mod montecarlo;

@@ -48,11 +48,28 @@ pub enum JobError {
     Refused(String),
 }
 
+/// Maps a failed read or write of `path` to a job error: a refusal to write the path (a
+/// directory, a link to nothing; see [`export::is_refusal`]) is bad input, anything else a
+/// fault.
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> JobError + '_ {
-    move |source| JobError::Io {
-        path: path.display().to_string(),
-        source,
+    move |source| {
+        if export::is_refusal(&source) {
+            JobError::Refused(format!("cannot write {}: {source}", path.display()))
+        } else {
+            JobError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        }
     }
+}
+
+/// Reads a file the job was given or left earlier, through the bounded reader.
+fn read_input(path: &Path, limit: u64, what: &str) -> Result<String, JobError> {
+    crate::input::read_text(path, limit, what).map_err(|e| JobError::Unreadable {
+        path: e.path,
+        source: std::io::Error::other(e.reason),
+    })
 }
 
 /// Progress plus an optional per-replication CSV log.
@@ -151,10 +168,7 @@ pub fn read_and_merge(paths: &[String]) -> Result<Partial, JobError> {
     let mut parts = Vec::with_capacity(paths.len());
     for p in paths {
         let path = Path::new(p);
-        let text = std::fs::read_to_string(path).map_err(|source| JobError::Unreadable {
-            path: p.clone(),
-            source,
-        })?;
+        let text = read_input(path, crate::input::MAX_RESULT_BYTES, "partial results")?;
         let partial: Partial = serde_json::from_str(&text).map_err(|e| {
             JobError::Refused(format!("{p} is not a councilsim partial result: {e}"))
         })?;
@@ -275,26 +289,10 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     }
     let identity = identity(job);
     let cells_dir = job.out.join("cells");
-    std::fs::create_dir_all(&cells_dir).map_err(io(&cells_dir))?;
     let manifest_path = job.out.join("manifest.json");
-    if job.resume {
-        if let Ok(text) = std::fs::read_to_string(&manifest_path) {
-            let earlier: Manifest = serde_json::from_str(&text).map_err(|e| {
-                JobError::Refused(format!(
-                    "cannot resume: {} is not a councilsim sweep manifest ({e})",
-                    manifest_path.display()
-                ))
-            })?;
-            refuse_if_different(&earlier.identity, &identity)?;
-        }
-    } else {
-        // A fresh sweep: forget cells from any earlier run in this directory.
-        for entry in std::fs::read_dir(&cells_dir)
-            .map_err(io(&cells_dir))?
-            .flatten()
-        {
-            let _ = std::fs::remove_file(entry.path());
-        }
+    let earlier = prepare_sweep_dir(job.out, job.resume)?;
+    if let (true, Some(earlier)) = (job.resume, &earlier) {
+        refuse_if_different(&earlier.identity, &identity)?;
     }
     let started = utc_now();
     let mut manifest = Manifest {
@@ -322,7 +320,7 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     for (i, cell) in job.cells.iter().enumerate() {
         let key = cell_key(&identity, &cell.values);
         let path = cells_dir.join(format!("cell-{i}.json"));
-        let kept = std::fs::read_to_string(&path)
+        let kept = crate::input::read_text(&path, crate::input::MAX_RESULT_BYTES, "sweep cells")
             .ok()
             .and_then(|t| serde_json::from_str::<CellFile>(&t).ok())
             .filter(|f| job.resume && f.key == key && f.summary.fits(&cell.model));
@@ -367,6 +365,169 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     write_json(&manifest_path, &manifest)
 }
 
+/// The files a whole sweep writes into its directory, besides `cells/`.
+const SWEEP_FILES: [&str; 5] = [
+    "manifest.json",
+    "cells.csv",
+    "blocs.csv",
+    "summary.json",
+    "plot.svg",
+];
+
+/// The cell index in a file name `cell-N.json`.
+fn cell_index(file_name: &str) -> Option<usize> {
+    let digits = file_name.strip_prefix("cell-")?.strip_suffix(".json")?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    canonical.then(|| digits.parse().ok()).flatten()
+}
+
+/// Whether `file_name` is a shard's partial result, `part-I-of-N.json`.
+fn is_part_name(file_name: &str) -> bool {
+    let Some(rest) = file_name
+        .strip_prefix("part-")
+        .and_then(|r| r.strip_suffix(".json"))
+    else {
+        return false;
+    };
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    rest.split_once("-of-")
+        .is_some_and(|(i, n)| number(i) && number(n))
+}
+
+/// Makes `out` ready for a whole sweep, refusing it if it holds anything a sweep did not
+/// write, and returns the manifest of the sweep that was there, if any.
+///
+/// councilsim's own files are recognised strictly: the exact names it writes, as regular
+/// files (never a symbolic link); top-level results only beside a valid manifest; shard
+/// parts and its own leftover temporary files are left alone. A fresh sweep then deletes
+/// the previous sweep's saved cells, each checked by name, index and content, in a real
+/// `cells/` directory (a link is never followed) — and nothing else.
+fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobError> {
+    let cells_dir = out.join("cells");
+    match std::fs::metadata(out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&cells_dir).map_err(io(&cells_dir))?;
+            return Ok(None);
+        }
+        Err(e) => return Err(io(out)(e)),
+        Ok(m) if !m.is_dir() => {
+            return Err(JobError::Refused(format!(
+                "--out {} is not a directory",
+                out.display()
+            )))
+        }
+        Ok(_) => {}
+    }
+    let mut foreign: Vec<PathBuf> = Vec::new();
+    let mut results: Vec<PathBuf> = Vec::new();
+    let mut cells: Vec<(usize, PathBuf)> = Vec::new();
+    let mut has_manifest = false;
+    let mut has_cells_dir = false;
+    for entry in std::fs::read_dir(out).map_err(io(out))? {
+        let entry = entry.map_err(io(out))?;
+        let path = entry.path();
+        // `file_type` of a directory entry does not follow links.
+        let kind = entry.file_type().map_err(io(&path))?;
+        let name = entry.file_name();
+        let name = name.to_str().unwrap_or("");
+        if name == "cells" && kind.is_dir() {
+            has_cells_dir = true;
+            for inner in std::fs::read_dir(&path).map_err(io(&path))? {
+                let inner = inner.map_err(io(&path))?;
+                let inner_path = inner.path();
+                let inner_kind = inner.file_type().map_err(io(&inner_path))?;
+                let inner_name = inner.file_name();
+                let inner_name = inner_name.to_str().unwrap_or("");
+                match cell_index(inner_name) {
+                    Some(i) if inner_kind.is_file() => cells.push((i, inner_path)),
+                    None if inner_kind.is_file()
+                        && export::temporary_target(inner_name)
+                            .and_then(cell_index)
+                            .is_some() => {}
+                    _ => foreign.push(inner_path),
+                }
+            }
+        } else if kind.is_file() && name == "manifest.json" {
+            has_manifest = true;
+        } else if kind.is_file() && SWEEP_FILES.contains(&name) {
+            results.push(path);
+        } else if kind.is_file()
+            && (is_part_name(name)
+                || export::temporary_target(name)
+                    .is_some_and(|t| SWEEP_FILES.contains(&t) || is_part_name(t)))
+        {
+        } else {
+            foreign.push(path);
+        }
+    }
+    let manifest_path = out.join("manifest.json");
+    let manifest = if has_manifest {
+        let text = read_input(
+            &manifest_path,
+            crate::input::MAX_MANIFEST_BYTES,
+            "sweep manifests",
+        )?;
+        Some(serde_json::from_str::<Manifest>(&text).map_err(|e| {
+            JobError::Refused(format!(
+                "{} is not a councilsim sweep manifest ({e}); councilsim writes a sweep only \
+                     into a new directory or one of its own sweeps",
+                manifest_path.display()
+            ))
+        })?)
+    } else {
+        None
+    };
+    if manifest.is_none() {
+        // Results without the manifest every sweep writes first are not a sweep's.
+        foreign.extend(results);
+    }
+    if !resume && !cells.is_empty() {
+        // Deleting needs proof: the cell's index exists in the earlier sweep, and the
+        // file holds a cell.
+        let count = manifest.as_ref().map_or(0, |m| m.cells);
+        let mine = |(i, path): &(usize, PathBuf)| {
+            *i < count
+                && crate::input::read_text(path, crate::input::MAX_RESULT_BYTES, "sweep cells")
+                    .ok()
+                    .and_then(|t| serde_json::from_str::<CellFile>(&t).ok())
+                    .is_some_and(|c| {
+                        c.key.len() == 64 && c.key.bytes().all(|b| b.is_ascii_hexdigit())
+                    })
+        };
+        foreign.extend(cells.iter().filter(|c| !mine(c)).map(|(_, p)| p.clone()));
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        const SHOWN: usize = 10;
+        let mut names: Vec<String> = foreign
+            .iter()
+            .take(SHOWN)
+            .map(|p| p.display().to_string())
+            .collect();
+        if foreign.len() > SHOWN {
+            names.push(format!("and {} more", foreign.len() - SHOWN));
+        }
+        return Err(JobError::Refused(format!(
+            "refusing to write a sweep into {}: it holds files that no councilsim sweep wrote \
+             (or that were changed since): {}. Choose a new directory, or move them away.",
+            out.display(),
+            names.join(", ")
+        )));
+    }
+    if !resume {
+        // A fresh sweep: forget the earlier sweep's cells (checked above to be its own).
+        for (_, path) in &cells {
+            std::fs::remove_file(path).map_err(io(path))?;
+        }
+    }
+    if !has_cells_dir {
+        std::fs::create_dir(&cells_dir).map_err(io(&cells_dir))?;
+    }
+    Ok(manifest)
+}
+
 /// Options of one shard of a sweep.
 pub struct SweepShardJob<'a> {
     /// The scenario as it was read, embedded in the partial result.
@@ -392,6 +553,15 @@ pub struct SweepShardJob<'a> {
 /// Runs shard `job.shard` of every cell of a sweep and writes the partial result for
 /// `merge` into `job.out`.
 pub fn run_sweep_shard(job: SweepShardJob<'_>) -> Result<(), JobError> {
+    let file = job.out.join(format!(
+        "part-{}-of-{}.json",
+        job.shard.index, job.shard.count
+    ));
+    // Refuse an output that cannot be written before anything runs.
+    refuse_unless_directory(job.out)?;
+    if job.out.exists() {
+        export::check_output(&file).map_err(io(&file))?;
+    }
     let range = job.shard.range(job.replications);
     let mut summaries = Vec::with_capacity(job.cells.len());
     for cell in job.cells {
@@ -414,11 +584,18 @@ pub fn run_sweep_shard(job: SweepShardJob<'_>) -> Result<(), JobError> {
         summaries,
     );
     std::fs::create_dir_all(job.out).map_err(io(job.out))?;
-    let file = job.out.join(format!(
-        "part-{}-of-{}.json",
-        job.shard.index, job.shard.count
-    ));
     write_partial(&file, &part)
+}
+
+/// Refuses an `--out` directory that exists as something else (a file, a device).
+fn refuse_unless_directory(dir: &Path) -> Result<(), JobError> {
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(JobError::Refused(format!(
+            "--out {} is not a directory",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 struct ProgressOnly<'a>(&'a mut Progress);
@@ -549,6 +726,7 @@ pub fn write_merged_sweep(
             "the partial results do not match their own scenario's cells".into(),
         ));
     }
+    refuse_unless_directory(dir)?;
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     if plot {
         check_plottable(&merged.grid)?;

@@ -4,8 +4,9 @@
 //!
 //! Exit codes: 0 success (and a reader that closed our standard output early, as
 //! ripgrep does); 2 bad input (a scenario with problems, a bad argument, an unreadable or
-//! invalid input file, merge parts included); 1 an internal fault (a failed write, a
-//! simulation that could not start).
+//! invalid input file, merge parts included, an output path that cannot be written such
+//! as a directory); 1 an internal fault (a failed write, a simulation that could not
+//! start); 130, 143, 129 after SIGINT, SIGTERM, SIGHUP ([`crate::interrupt`]).
 
 use crate::montecarlo::RunError;
 use crate::scenario::{LoadError, ScenarioError};
@@ -86,6 +87,8 @@ impl Error {
             }
             Error::Job(JobError::Refused(_) | JobError::Unreadable { .. }) => EXIT_BAD_INPUT,
             Error::Job(JobError::Io { .. } | JobError::Run(_)) => EXIT_INTERNAL,
+            // A path that cannot be written as asked (a directory) is the user's input.
+            Error::Write { source, .. } if crate::export::is_refusal(source) => EXIT_BAD_INPUT,
             Error::Write { .. } | Error::Serialise(_) => EXIT_INTERNAL,
             Error::BrokenPipe => 0,
         }

@@ -4,7 +4,7 @@
 use super::args::{MonteCarloArgs, RunFormat};
 use super::error::Error;
 use super::output::{emit, render_report};
-use crate::export::report;
+use crate::export::{self, report};
 use crate::model::Model;
 use crate::montecarlo::shard::{ScenarioSource, Shard};
 use crate::scenario;
@@ -44,6 +44,12 @@ fn source_of(path: &str, text: String, model: &Model) -> ScenarioSource {
 /// `councilsim run`: the whole run as a report, or one shard as a partial result.
 pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
     let (text, model) = read_once(args.path)?;
+    if let Some(path) = &args.output {
+        export::check_output(path).map_err(|source| Error::Write {
+            target: path.display().to_string(),
+            source,
+        })?;
+    }
     let (replications, seed, threads) = args.mc.resolve(&model);
     let range = args
         .shard

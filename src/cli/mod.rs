@@ -143,6 +143,7 @@ enum Command {
 /// Parses `std::env::args` and runs the command; returns the process exit code. The
 /// only place where an error reaches the user: [`Error::report`].
 pub fn main() -> i32 {
+    crate::interrupt::install();
     match run() {
         Ok(()) => 0,
         Err(e) => e.report(),

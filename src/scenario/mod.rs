@@ -36,25 +36,21 @@ pub fn load(path: &str) -> Result<Model, LoadError> {
     compile(path, &text).map_err(LoadError::Invalid)
 }
 
-/// Reads the text of the scenario at `path` (within the size limit, as UTF-8). A job
-/// that records the scenario it ran (a shard's partial result) reads it once with this
-/// and compiles that same text, so the recorded text and hash are those of what ran.
+/// Reads the text of the scenario at `path`: a regular file (never a FIFO, a device or a
+/// directory) of at most [`limits::MAX_FILE_BYTES`], read through
+/// [`crate::input::read_text`] so that not one byte more is read. A job that records the
+/// scenario it ran (a shard's partial result) reads it once with this and compiles that
+/// same text, so the recorded text and hash are those of what ran.
 pub fn read(path: &str) -> Result<String, LoadError> {
-    let unreadable = |reason: String| LoadError::Unreadable {
+    crate::input::read_text(
+        std::path::Path::new(path),
+        limits::MAX_FILE_BYTES,
+        "scenarios",
+    )
+    .map_err(|e| LoadError::Unreadable {
         path: path.to_string(),
-        reason,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| unreadable(e.to_string()))?
-        .len();
-    if size > limits::MAX_FILE_BYTES {
-        return Err(unreadable(format!(
-            "the file is {size} bytes; scenarios are limited to {} bytes",
-            limits::MAX_FILE_BYTES
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8: {e}")))
+        reason: e.reason,
+    })
 }
 
 /// Parses and compiles scenario `text`; `path` names it in diagnostics.

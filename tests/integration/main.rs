@@ -6,6 +6,7 @@ mod behaviour;
 mod cli;
 mod determinism;
 mod docs;
+mod files;
 mod golden;
 mod history;
 mod model;
