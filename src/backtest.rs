@@ -236,5 +236,7 @@ pub fn render(checks: &[ScenarioCheck]) -> String {
         brier_sum / brier_n.max(1) as f64,
         ll
     );
-    out
+    // Names, titles and texts come from the scenario file: no control character may
+    // reach the terminal.
+    crate::export::printable_lines(&out).into_owned()
 }

@@ -8,6 +8,7 @@
 //! as a directory); 1 an internal fault (a failed write, a simulation that could not
 //! start); 130, 143, 129 after SIGINT, SIGTERM, SIGHUP ([`crate::interrupt`]).
 
+use crate::export::printable_lines;
 use crate::montecarlo::RunError;
 use crate::scenario::{LoadError, ScenarioError};
 use crate::sweep::PlanError;
@@ -99,34 +100,39 @@ impl Error {
     /// tells.
     pub fn report(&self) -> i32 {
         let color = std::io::stderr().is_terminal();
+        // Messages quote paths, ids and the contents of files read back: no control
+        // character may reach the terminal (miette's reports escape their own text).
+        let safe = |m: String| printable_lines(&m).into_owned();
         let mut text = String::new();
         match self {
             Error::Arguments(e) => text = e.render().to_string(),
-            Error::Usage(m) => text = format!("error: {m}\n"),
+            Error::Usage(m) => text = safe(format!("error: {m}\n")),
             Error::Scenario(e) => text = load_error(e, color),
             Error::Scenarios(list) => {
                 for e in list {
                     text.push_str(&load_error(e, color));
                 }
             }
-            Error::Plan(PlanError::Grid(m)) => text = format!("error: {m}\n"),
+            Error::Plan(PlanError::Grid(m)) => text = safe(format!("error: {m}\n")),
             Error::Plan(PlanError::Cells(bad)) => {
                 for (cell, error) in bad {
-                    text.push_str(&format!(
-                        "error: sweep cell {cell} is not a valid scenario:\n{}",
-                        error.render(color)
-                    ));
+                    text.push_str(&safe(format!(
+                        "error: sweep cell {cell} is not a valid scenario:\n"
+                    )));
+                    text.push_str(&error.render(color));
                 }
                 text.push_str(&format!(
                     "error: {} of the sweep's cells are invalid; nothing was run\n",
                     bad.len()
                 ));
             }
-            Error::Job(e) => text = format!("error: {e}\n"),
+            Error::Job(e) => text = safe(format!("error: {e}\n")),
             Error::Write { target, source } => {
-                text = format!("error: cannot write {target}: {source}\n")
+                text = safe(format!("error: cannot write {target}: {source}\n"))
             }
-            Error::Serialise(e) => text = format!("error: cannot serialise the output: {e}\n"),
+            Error::Serialise(e) => {
+                text = safe(format!("error: cannot serialise the output: {e}\n"))
+            }
             Error::BrokenPipe => {}
         }
         let mut stderr = std::io::stderr().lock();
@@ -138,7 +144,7 @@ impl Error {
 
 fn load_error(e: &LoadError, color: bool) -> String {
     match e {
-        LoadError::Unreadable { .. } => format!("error: {e}\n"),
+        LoadError::Unreadable { .. } => printable_lines(&format!("error: {e}\n")).into_owned(),
         LoadError::Invalid(errors) => errors.render(color),
     }
 }

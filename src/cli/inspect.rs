@@ -4,7 +4,7 @@
 use super::args::{MonteCarloArgs, RunFormat, TraceFormat};
 use super::error::Error;
 use super::output::{emit, pretty_json, stdout};
-use crate::export::{power_table, trace as trace_export};
+use crate::export::{power_table, printable, trace as trace_export};
 use crate::montecarlo::{self, RunConfig};
 use crate::negotiation::Replication;
 use crate::scenario;
@@ -35,7 +35,7 @@ pub fn bench(path: &str, mc: &MonteCarloArgs) -> Result<(), Error> {
 replications/s: {:.0}
 events/s: {:.0} ({:.1} events per replication)
 ",
-        model.name,
+        printable(&model.name),
         replications,
         config.threads,
         if config.threads == 1 { "" } else { "s" },
@@ -108,8 +108,9 @@ pub fn check(paths: &[String]) -> Result<(), Error> {
         match scenario::load(path) {
             Ok(model) if !reader_gone => {
                 let line = format!(
-                    "ok: {path} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",
-                    model.name,
+                    "ok: {} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",
+                    printable(path),
+                    printable(&model.name),
                     model.members.len(),
                     model.dim_count(),
                     model.drafts.len(),

@@ -6,9 +6,11 @@ mod atomic;
 pub mod csv;
 pub mod plot;
 pub mod power_table;
+pub mod printable;
 pub mod replication_log;
 pub mod report;
 pub mod table;
 pub mod trace;
 
 pub use atomic::{check_output, is_refusal, temporary_target, write_atomically, AtomicFile};
+pub use printable::{printable, printable_lines};

@@ -26,5 +26,6 @@ pub fn render(name: &str, power: &[MemberPower]) -> String {
             p.banzhaf_absolute
         );
     }
-    out
+    // The name comes from the scenario file: no control character may reach the terminal.
+    crate::export::printable_lines(&out).into_owned()
 }

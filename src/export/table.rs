@@ -139,5 +139,7 @@ pub fn render(report: &Report) -> String {
             }
         }
     }
-    out
+    // Names, titles and texts come from the scenario file: no control character may
+    // reach the terminal.
+    crate::export::printable_lines(&out).into_owned()
 }

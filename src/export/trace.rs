@@ -238,7 +238,9 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
             ),
         };
     }
-    out
+    // Names, titles and texts come from the scenario file: no control character may
+    // reach the terminal.
+    crate::export::printable_lines(&out).into_owned()
 }
 
 fn record_json(model: &Model, record: &BallotRecord) -> Value {

@@ -74,7 +74,7 @@ pub fn compile_patched(
     let syntax = |e: toml::de::Error| {
         fail(vec![Problem::new(
             e.span().unwrap_or(0..0),
-            e.message().trim().to_string(),
+            diagnostics::user_words(e.message().trim()),
             "here",
         )])
     };
@@ -125,7 +125,7 @@ pub fn compile_patched(
                 let unknown_key = e.message().starts_with("unknown field");
                 problems.push(Problem::new(
                     span.clone().unwrap_or(0..0),
-                    e.message().trim().to_string(),
+                    diagnostics::user_words(e.message().trim()),
                     if unknown_key {
                         "unknown key: a typo?"
                     } else {
@@ -142,7 +142,14 @@ pub fn compile_patched(
         }
     };
     if let Some(raw) = raw {
-        match validate::compile(&raw, sha256_hex(text.as_bytes())) {
+        // A sweep cell changes the rules the record was checked under: only `check` and
+        // `backtest` read the record, and they read the file as written.
+        let record = if patches.is_empty() {
+            validate::Record::Checked
+        } else {
+            validate::Record::Structure
+        };
+        match validate::compile_with(&raw, sha256_hex(text.as_bytes()), record) {
             Ok(model) if problems.is_empty() => return Ok(model),
             Ok(_) => {}
             Err(more) => problems.extend(more),
@@ -159,7 +166,7 @@ pub fn parse_raw(path: &str, text: &str) -> Result<raw::RawScenario, ScenarioErr
         source: Arc::new(text.to_string()),
         problems: vec![Problem::new(
             e.span().unwrap_or(0..0),
-            e.message().trim().to_string(),
+            diagnostics::user_words(e.message().trim()),
             "here",
         )],
     })

@@ -50,6 +50,15 @@ impl PatchValue {
         }
     }
 
+    /// The value as messages show it (large and small magnitudes in scientific notation);
+    /// `Display` writes data, in full.
+    pub fn shown(&self) -> String {
+        match *self {
+            PatchValue::Float(x) => super::diagnostics::number(x),
+            other => other.to_string(),
+        }
+    }
+
     /// The TOML literal.
     fn literal(&self, as_float: bool) -> String {
         match *self {
@@ -92,7 +101,42 @@ pub fn slot(root: &DeTable<'_>, path: &str) -> Result<Slot, String> {
             "`{path}` is not a dotted path like members.USA.stance.act_bonus"
         ));
     }
+    declared(root, &segments, path)?;
     slot_in_table(root, &segments, path)
+}
+
+/// Tables keyed by the ids the user declares, and what each entry is called.
+const KEYED: [(&str, &str); 4] = [
+    ("members", "member"),
+    ("dimensions", "dimension"),
+    ("templates", "template"),
+    ("blocs", "bloc"),
+];
+
+/// A path into `members.ID…` (or another keyed table) must name a declared ID: setting a
+/// value would otherwise declare a new member with one field and nothing else.
+fn declared(root: &DeTable<'_>, segments: &[&str], path: &str) -> Result<(), String> {
+    let [table, id, ..] = segments else {
+        return Ok(());
+    };
+    let Some((_, what)) = KEYED.iter().find(|(name, _)| name == table) else {
+        return Ok(());
+    };
+    let ids: Vec<&str> = match root.get(*table).map(|v| v.get_ref()) {
+        Some(DeValue::Table(t)) => t.keys().map(|k| k.get_ref().as_ref()).collect(),
+        _ => Vec::new(),
+    };
+    if ids.contains(id) {
+        return Ok(());
+    }
+    let known = if ids.is_empty() {
+        format!("the scenario declares no {table}")
+    } else {
+        format!("{table} are: {}", ids.join(", "))
+    };
+    Err(format!(
+        "`{path}`: `{id}` is not a {what} of this scenario ({known})"
+    ))
 }
 
 fn slot_in_table(table: &DeTable<'_>, segments: &[&str], path: &str) -> Result<Slot, String> {
@@ -221,16 +265,21 @@ fn set_value<'i>(
 pub fn literal(value: PatchValue, slot: Slot, path: &str) -> Result<String, String> {
     match (slot, value) {
         (Slot::Bool, PatchValue::Bool(_)) | (Slot::Absent, _) => Ok(value.literal(false)),
-        (Slot::Bool, _) => Err(format!("`{path}` is a boolean; {value} is not")),
-        (_, PatchValue::Bool(_)) => Err(format!("`{path}` is a number; {value} is not")),
+        (Slot::Bool, _) => Err(format!("`{path}` is a boolean; {} is not", value.shown())),
+        (_, PatchValue::Bool(_)) => Err(format!("`{path}` is a number; {} is not", value.shown())),
         (Slot::Float, _) => Ok(value.literal(true)),
         (Slot::Integer, PatchValue::Integer(_)) => Ok(value.literal(false)),
         (Slot::Integer, PatchValue::Float(x)) if x.fract() == 0.0 && x.abs() < 9e15 => {
             Ok((x as i64).to_string())
         }
-        (Slot::Integer, PatchValue::Float(_)) => {
-            Err(format!("`{path}` is a whole number; {value} is not"))
-        }
+        (Slot::Integer, PatchValue::Float(x)) if x.fract() == 0.0 => Err(format!(
+            "`{path}` is an integer; {} is beyond the integers a scenario can hold",
+            value.shown()
+        )),
+        (Slot::Integer, PatchValue::Float(_)) => Err(format!(
+            "`{path}` is a whole number; {} is not",
+            value.shown()
+        )),
     }
 }
 

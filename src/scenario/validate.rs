@@ -3,16 +3,17 @@
 //! Every check records a [`Problem`] and carries on, so one run reports everything wrong
 //! with a file. A model is returned only when there is no problem at all.
 
+mod members;
 mod observed;
+mod texts;
 
-use super::diagnostics::Problem;
+use super::diagnostics::{number, Problem};
 use super::limits;
 use super::raw::{self, Keyed, RawScenario};
 use crate::memberset::MemberSet;
 use crate::model::{
-    AmendmentAction, Ballot, Bloc, BlocRule, Dimension, Draft, Duration, Majority, Members, Model,
-    MonteCarloDefaults, Motion, MotionKind, Negotiation, Provision, Relation, Rules, Tabling,
-    MINUTES_PER_DAY,
+    Ballot, Dimension, Duration, Majority, Members, Model, MonteCarloDefaults, Negotiation,
+    Relation, Rules, MINUTES_PER_DAY,
 };
 use crate::text::{substance_distance, Text};
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,20 +22,74 @@ use toml::Spanned;
 
 /// Compiles `raw` into a model, or returns every problem found.
 pub fn compile(raw: &RawScenario, sha256: String) -> Result<Model, Vec<Problem>> {
-    let mut c = Checker::default();
+    compile_with(raw, sha256, Record::Checked)
+}
+
+/// How far `[observed]` is checked. Only `check` and `backtest` read the record; a sweep
+/// cell changes the rules, under which the record need not follow any more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Everything, including that each result follows from its votes under the rules.
+    Checked,
+    /// Only its structure: ballots and members exist, each member votes once, tallies fit.
+    Structure,
+}
+
+/// [`compile`], with the record checked as far as `record` says.
+pub fn compile_with(
+    raw: &RawScenario,
+    sha256: String,
+    record: Record,
+) -> Result<Model, Vec<Problem>> {
+    let mut c = Checker {
+        record,
+        ..Checker::default()
+    };
     let model = c.compile(raw, sha256);
     if c.problems.is_empty() {
         Ok(model)
     } else {
+        // A value shared by several members (a template's) is checked for each of them;
+        // the user hears about each problem once.
+        let mut seen = BTreeSet::new();
+        c.problems
+            .retain(|p| seen.insert((p.span.start, p.span.end, p.message.clone())));
         Err(c.problems)
     }
 }
 
-#[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
+    record: Record,
     dim_index: BTreeMap<String, usize>,
     member_index: BTreeMap<String, usize>,
+    /// Whether the body's size and rules compiled without a problem, so that a recorded
+    /// result can be judged under them.
+    rules_ok: bool,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker {
+            problems: Vec::new(),
+            record: Record::Checked,
+            dim_index: BTreeMap::new(),
+            member_index: BTreeMap::new(),
+            rules_ok: false,
+        }
+    }
+}
+
+/// Whether `id` may name something in a scenario: ASCII letters, digits and `_ - . / :`,
+/// not starting with `-`. Ids reach CSV cells and headers, tables and terminals; this set
+/// holds ISO codes and UN symbols (`S/2024/123`) and cannot start a spreadsheet formula
+/// (`=`, `+`, `-`, `@`) or carry a control character.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':'))
 }
 
 impl Checker {
@@ -64,19 +119,32 @@ impl Checker {
         }
     }
 
+    /// Reports `id` (of a `what`) unless [`valid_id`].
+    fn id(&mut self, id: &Spanned<String>, what: &str) {
+        if !valid_id(id.get_ref()) {
+            self.error_help(
+                id.span(),
+                format!("{what} id `{}` is not a valid id", id.get_ref()),
+                "invalid id",
+                "ids use letters, digits and _ - . / : and do not start with -",
+            );
+        }
+    }
+
     /// A finite number within [lo, hi] (either bound may be open-ended with ±∞).
     fn number(&mut self, v: &Spanned<f64>, what: &str, lo: f64, hi: f64) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || x < lo || x > hi {
+            let (l, h) = (number(lo), number(hi));
             let expected = match (lo.is_finite(), hi.is_finite()) {
-                (true, true) => format!("a number from {lo} to {hi}"),
-                (true, false) => format!("a number ≥ {lo}"),
-                (false, true) => format!("a number ≤ {hi}"),
+                (true, true) => format!("a number from {l} to {h}"),
+                (true, false) => format!("a number ≥ {l}"),
+                (false, true) => format!("a number ≤ {h}"),
                 (false, false) => "a finite number".to_string(),
             };
             self.error(
                 v.span(),
-                format!("{what} must be {expected}, found {x}"),
+                format!("{what} must be {expected}, found {}", number(x)),
                 format!("expected {expected}"),
             );
             // Any in-range value will do: the model is discarded when there are problems.
@@ -181,6 +249,7 @@ impl Checker {
 
     fn compile(&mut self, raw: &RawScenario, sha256: String) -> Model {
         let dims = self.dimensions(raw);
+        self.templates(raw, &dims);
         let (members, bloc_lists) = self.members(raw, &dims);
         let blocs = self.blocs(raw, &bloc_lists);
         let mut members = members;
@@ -188,7 +257,10 @@ impl Checker {
             members.primary_bloc[i] = list.first().map(|&b| b as u16);
         }
         let relations = self.relations(raw);
+        let before_rules = self.problems.len();
         let rules = self.rules(raw, &members);
+        self.rules_ok = self.problems.len() == before_rules
+            && (1..=limits::MAX_MEMBERS).contains(&members.len());
         let distance_exponent = match &raw.model.distance_exponent {
             Some(p) => self.number(p, "distance_exponent", 1.0, 8.0),
             None => 2.0,
@@ -218,17 +290,17 @@ impl Checker {
             montecarlo,
             observed: None,
         };
-        if self.problems.is_empty() {
-            let furthest_first = self.keyword(
-                raw.rules.amendment_order.as_ref(),
-                "amendment order",
-                &["furthest-first", "submission"],
-                "furthest-first",
-            ) == "furthest-first";
-            model.ballots = ballot_order(&model, furthest_first);
-            if let Some(observed) = &raw.observed {
-                model.observed = Some(self.observed(observed, &model));
-            }
+        let furthest_first = self.keyword(
+            raw.rules.amendment_order.as_ref(),
+            "amendment order",
+            &["furthest-first", "submission"],
+            "furthest-first",
+        ) == "furthest-first";
+        // Amendments are ordered by the substance of the texts they make, which only a
+        // sound model has; the record is checked against ballot ids either way.
+        model.ballots = ballot_order(&model, furthest_first && self.problems.is_empty());
+        if let Some(observed) = &raw.observed {
+            model.observed = Some(self.observed(observed, &model));
         }
         model
     }
@@ -250,10 +322,12 @@ impl Checker {
         );
         let mut dims = Vec::with_capacity(table.len());
         for (i, (id, d)) in table.iter().enumerate() {
+            self.id(id, "dimension");
             self.dim_index.insert(id.get_ref().clone(), i);
             let (lo, hi) = match &d.range {
                 Some(r) => {
                     let [lo, hi] = *r.get_ref();
+                    let m = limits::MAX_MAGNITUDE;
                     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
                         self.error(
                             r.span(),
@@ -262,6 +336,20 @@ impl Checker {
                                 id.get_ref()
                             ),
                             "expected [low, high], low < high",
+                        );
+                        (0.0, 1.0)
+                    } else if lo < -m || hi > m {
+                        self.error(
+                            r.span(),
+                            format!(
+                                "range of `{}` must lie within [{}, {}], found [{}, {}]",
+                                id.get_ref(),
+                                number(-m),
+                                number(m),
+                                number(lo),
+                                number(hi)
+                            ),
+                            "out of range",
                         );
                         (0.0, 1.0)
                     } else {
@@ -287,275 +375,6 @@ impl Checker {
         dims
     }
 
-    fn members(&mut self, raw: &RawScenario, dims: &[Dimension]) -> (Members, Vec<Vec<usize>>) {
-        let table = raw.members.get_ref();
-        if table.is_empty() {
-            self.error(raw.members.span(), "the body has no members", "no members");
-        }
-        self.limit(
-            table.len(),
-            limits::MAX_MEMBERS,
-            || raw.members.span(),
-            "members",
-        );
-        for (i, id) in table.keys().enumerate() {
-            self.member_index.insert(id.get_ref().clone(), i);
-        }
-        let bloc_ids: BTreeMap<&str, usize> = raw
-            .blocs
-            .keys()
-            .enumerate()
-            .map(|(i, k)| (k.get_ref().as_str(), i))
-            .collect();
-        let mut m = Members::default();
-        let mut bloc_lists = Vec::with_capacity(table.len());
-        for (i, (id, member)) in table.iter().enumerate() {
-            m.ids.push(id.get_ref().clone());
-            m.names
-                .push(member.name.clone().unwrap_or_else(|| id.get_ref().clone()));
-            if member.permanent && i < limits::MAX_MEMBERS {
-                m.permanent.insert(i);
-            }
-            let mut list = Vec::new();
-            for b in &member.blocs {
-                match bloc_ids.get(b.get_ref().as_str()) {
-                    Some(&bi) if list.contains(&bi) => self.error(
-                        b.span(),
-                        format!("bloc `{}` is listed twice", b.get_ref()),
-                        "duplicate",
-                    ),
-                    Some(&bi) => list.push(bi),
-                    None => self.error_help(
-                        b.span(),
-                        format!("unknown bloc `{}`", b.get_ref()),
-                        "not declared under [blocs]",
-                        format!("declare it: [blocs.{}] with a cohesion", b.get_ref()),
-                    ),
-                }
-            }
-            bloc_lists.push(list);
-            let merged = self.stance_of(raw, id, member);
-            self.stance(&merged, id, dims, &mut m);
-            m.primary_bloc.push(None);
-        }
-        (m, bloc_lists)
-    }
-
-    /// Compiles member `id`'s (merged) stance `s` into its columns of `m`.
-    fn stance(
-        &mut self,
-        s: &raw::RawStance,
-        id: &Spanned<String>,
-        dims: &[Dimension],
-        m: &mut Members,
-    ) {
-        let k = dims.len();
-        let ideal = self.positions(&s.ideal, dims, "ideal point");
-        let mut salience = vec![0.0; k];
-        for d in 0..k {
-            if !ideal[d].is_nan() {
-                salience[d] = 1.0;
-            }
-        }
-        for (key, value) in &s.salience {
-            match self.dim_index.get(key.get_ref().as_str()).copied() {
-                Some(d) => {
-                    salience[d] = self.number(
-                        value,
-                        &format!("salience on `{}`", key.get_ref()),
-                        0.0,
-                        f64::INFINITY,
-                    );
-                    if ideal[d].is_nan() {
-                        self.error_help(
-                            key.span(),
-                            format!(
-                                "`{}` has a salience on `{}` but no ideal point there",
-                                id.get_ref(),
-                                key.get_ref()
-                            ),
-                            "salience without an ideal point",
-                            "add the dimension to `ideal` as well",
-                        );
-                    }
-                }
-                None => self.unknown_dimension(key),
-            }
-        }
-        for d in 0..k {
-            m.ideal.push(if ideal[d].is_nan() {
-                dims[d].status_quo
-            } else {
-                ideal[d]
-            });
-            m.salience.push(salience[d]);
-        }
-        let mut opt = |v: &Option<Spanned<f64>>, what: &str, lo: f64, hi: f64, default: f64| match v
-        {
-            Some(v) => self.number(v, what, lo, hi),
-            None => default,
-        };
-        m.act_bonus.push(opt(
-            &s.act_bonus,
-            "act_bonus",
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            0.0,
-        ));
-        m.yes_threshold.push(opt(
-            &s.yes_threshold,
-            "yes_threshold",
-            0.0,
-            f64::INFINITY,
-            0.0,
-        ));
-        m.no_threshold.push(opt(
-            &s.no_threshold,
-            "no_threshold",
-            0.0,
-            f64::INFINITY,
-            0.0,
-        ));
-        m.temperature
-            .push(opt(&s.temperature, "temperature", 0.0, f64::INFINITY, 0.0));
-        m.flexibility
-            .push(opt(&s.flexibility, "flexibility", 0.0, 1.0, 0.5));
-        m.turnout.push(opt(&s.turnout, "turnout", 0.0, 1.0, 1.0));
-        m.motion_bias.push(opt(
-            &s.motion_bias,
-            "motion_bias",
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            0.0,
-        ));
-    }
-
-    /// A member's stance: its template's fields, overridden field by field (and ideal and
-    /// salience entry by entry) by its own `stance`.
-    fn stance_of(
-        &mut self,
-        raw: &RawScenario,
-        id: &Spanned<String>,
-        member: &raw::RawMember,
-    ) -> raw::RawStance {
-        let empty = raw::RawStance::default();
-        let template = match &member.template {
-            Some(t) => match raw.templates.get(t.get_ref().as_str()) {
-                Some(template) => template,
-                None => {
-                    let known: Vec<&str> =
-                        raw.templates.keys().map(|k| k.get_ref().as_str()).collect();
-                    self.error_help(
-                        t.span(),
-                        format!("unknown template `{}`", t.get_ref()),
-                        "not declared under [templates]",
-                        format!("templates are: {}", known.join(", ")),
-                    );
-                    &empty
-                }
-            },
-            None => {
-                if member.stance.is_none() {
-                    self.error(
-                        id.span(),
-                        format!(
-                            "member `{}` has neither a `stance` nor a `template`",
-                            id.get_ref()
-                        ),
-                        "stance missing",
-                    );
-                }
-                &empty
-            }
-        };
-        let own = member.stance.as_ref().unwrap_or(&empty);
-        let pick =
-            |a: &Option<Spanned<f64>>, b: &Option<Spanned<f64>>| a.clone().or_else(|| b.clone());
-        let mut ideal = template.ideal.clone();
-        ideal.extend(own.ideal.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let mut salience = template.salience.clone();
-        salience.extend(own.salience.iter().map(|(k, v)| (k.clone(), v.clone())));
-        raw::RawStance {
-            ideal,
-            salience,
-            act_bonus: pick(&own.act_bonus, &template.act_bonus),
-            yes_threshold: pick(&own.yes_threshold, &template.yes_threshold),
-            no_threshold: pick(&own.no_threshold, &template.no_threshold),
-            temperature: pick(&own.temperature, &template.temperature),
-            flexibility: pick(&own.flexibility, &template.flexibility),
-            turnout: pick(&own.turnout, &template.turnout),
-            motion_bias: pick(&own.motion_bias, &template.motion_bias),
-        }
-    }
-
-    fn blocs(&mut self, raw: &RawScenario, lists: &[Vec<usize>]) -> Vec<Bloc> {
-        let mut blocs = Vec::with_capacity(raw.blocs.len());
-        self.limit(
-            raw.blocs.len(),
-            limits::MAX_BLOCS,
-            || raw.blocs.keys().next().map_or(0..0, |k| k.span()),
-            "blocs",
-        );
-        for (b, (id, bloc)) in raw.blocs.iter().enumerate() {
-            let members: MemberSet = lists
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.contains(&b))
-                .map(|(i, _)| i.min(limits::MAX_MEMBERS - 1))
-                .collect();
-            if members.is_empty() {
-                self.error_help(
-                    id.span(),
-                    format!("bloc `{}` has no members", id.get_ref()),
-                    "no member lists this bloc",
-                    "add it to some members' `blocs`",
-                );
-            }
-            let cohesion = self.number(&bloc.cohesion, "cohesion", 0.0, 1.0);
-            let rule = match self.keyword(
-                bloc.rule.as_ref(),
-                "bloc rule",
-                &["majority", "leader"],
-                "majority",
-            ) {
-                "leader" => match &bloc.leader {
-                    Some(leader) => match self.member(leader, "bloc leader") {
-                        Some(l) if members.contains(l) => BlocRule::Leader(l as u16),
-                        Some(_) => {
-                            self.error(
-                                leader.span(),
-                                format!(
-                                    "leader `{}` is not in bloc `{}`",
-                                    leader.get_ref(),
-                                    id.get_ref()
-                                ),
-                                "not a bloc member",
-                            );
-                            BlocRule::Majority
-                        }
-                        None => BlocRule::Majority,
-                    },
-                    None => {
-                        self.error(
-                            id.span(),
-                            format!("bloc `{}` follows a leader but names none", id.get_ref()),
-                            "add `leader = \"ID\"`",
-                        );
-                        BlocRule::Majority
-                    }
-                },
-                _ => BlocRule::Majority,
-            };
-            blocs.push(Bloc {
-                id: id.get_ref().clone(),
-                members,
-                cohesion,
-                rule,
-            });
-        }
-        blocs
-    }
-
     fn relations(&mut self, raw: &RawScenario) -> Vec<Relation> {
         self.limit(
             raw.relations.len(),
@@ -567,7 +386,12 @@ impl Checker {
         for r in &raw.relations {
             let from = self.member(&r.from, "lobbying member");
             let to = self.member(&r.to, "lobbied member");
-            let pull = self.number(&r.pull, "pull", f64::NEG_INFINITY, f64::INFINITY);
+            let pull = self.number(
+                &r.pull,
+                "pull",
+                -limits::MAX_MAGNITUDE,
+                limits::MAX_MAGNITUDE,
+            );
             if let (Some(f), Some(t)) = (from, to) {
                 if f == t {
                     self.error(
@@ -763,345 +587,6 @@ impl Checker {
         dist
     }
 
-    fn drafts(
-        &mut self,
-        raw: &RawScenario,
-        dims: &[Dimension],
-        negotiation: &Negotiation,
-    ) -> (Vec<Provision>, Vec<Draft>) {
-        let list = raw.drafts.get_ref();
-        if list.is_empty() {
-            self.error(
-                raw.drafts.span(),
-                "at least one draft is needed",
-                "no drafts",
-            );
-        }
-        self.limit(
-            list.len(),
-            limits::MAX_DRAFTS,
-            || raw.drafts.span(),
-            "drafts",
-        );
-        let mut seen = BTreeSet::new();
-        let mut provisions = Vec::new();
-        let mut drafts = Vec::new();
-        for d in list {
-            if !seen.insert(d.id.get_ref().clone()) {
-                self.error(
-                    d.id.span(),
-                    format!("draft `{}` is declared twice", d.id.get_ref()),
-                    "duplicate id",
-                );
-            }
-            let penholder = self.member(&d.penholder, "penholder").unwrap_or(0) as u16;
-            let circulated = match &d.circulated_day {
-                Some(c) => self.number(c, "circulated_day", 0.0, limits::MAX_VOTE_DAY),
-                None => 0.0,
-            };
-            let circulated_at = (circulated * MINUTES_PER_DAY).round() as u64;
-            if circulated_at > negotiation.vote_at {
-                if let Some(c) = &d.circulated_day {
-                    self.error(
-                        c.span(),
-                        "a draft must be circulated before the vote day",
-                        "after negotiation.vote_day",
-                    );
-                }
-            }
-            if d.provisions.get_ref().is_empty() {
-                self.error(
-                    d.provisions.span(),
-                    format!("draft `{}` has no provisions", d.id.get_ref()),
-                    "empty draft",
-                );
-            }
-            let mut ids = BTreeSet::new();
-            let mut own = Vec::new();
-            for p in d.provisions.get_ref() {
-                if !ids.insert(p.id.get_ref().clone()) {
-                    self.error(
-                        p.id.span(),
-                        format!(
-                            "provision `{}` appears twice in draft `{}`",
-                            p.id.get_ref(),
-                            d.id.get_ref()
-                        ),
-                        "duplicate id",
-                    );
-                }
-                let position = self.positions(&p.position, dims, "provision position");
-                own.push(provisions.len() as u32);
-                provisions.push(Provision::new(
-                    p.id.get_ref().clone(),
-                    p.text.clone(),
-                    position,
-                ));
-            }
-            drafts.push(Draft {
-                id: d.id.get_ref().clone(),
-                title: d.title.clone(),
-                penholder,
-                candidates: own.clone(),
-                provisions: own,
-                force_vote: d.force_vote.unwrap_or(!negotiation.withdraw_expected_veto),
-                procedural: d.procedural.unwrap_or(false),
-                circulated_at,
-            });
-        }
-        self.limit(
-            provisions.len(),
-            limits::MAX_PROVISIONS,
-            || raw.drafts.span(),
-            "provisions",
-        );
-        (provisions, drafts)
-    }
-
-    fn draft_of(
-        &mut self,
-        named: Option<&Spanned<String>>,
-        drafts: &[Draft],
-        at: Range<usize>,
-        what: &str,
-    ) -> Option<usize> {
-        match named {
-            Some(name) => {
-                let found = drafts.iter().position(|d| &d.id == name.get_ref());
-                if found.is_none() {
-                    self.error(
-                        name.span(),
-                        format!("unknown draft `{}`", name.get_ref()),
-                        "no such draft",
-                    );
-                }
-                found
-            }
-            None if drafts.len() == 1 => Some(0),
-            None => {
-                self.error(
-                    at,
-                    format!("{what} must name its `draft` when there are several"),
-                    "which draft?",
-                );
-                None
-            }
-        }
-    }
-
-    fn amendments(
-        &mut self,
-        raw: &RawScenario,
-        dims: &[Dimension],
-        provisions: &mut Vec<Provision>,
-        drafts: &mut [Draft],
-    ) -> Vec<crate::model::Amendment> {
-        self.limit(
-            raw.amendments.len(),
-            limits::MAX_AMENDMENTS,
-            || raw.amendments[0].id.span(),
-            "amendments",
-        );
-        let mut seen = BTreeSet::new();
-        let mut out = Vec::new();
-        for a in &raw.amendments {
-            if !seen.insert(a.id.get_ref().clone()) {
-                self.error(
-                    a.id.span(),
-                    format!("amendment `{}` is declared twice", a.id.get_ref()),
-                    "duplicate id",
-                );
-            }
-            let draft = self.draft_of(a.draft.as_ref(), drafts, a.id.span(), "an amendment");
-            let sponsors = self.member_set(&a.sponsors, "sponsor");
-            let action = self.keyword(
-                Some(&a.action),
-                "amendment action",
-                &["insert", "delete", "replace"],
-                "insert",
-            );
-            let tabling = self.tabling(a.tabling.as_ref());
-            let Some(d) = draft else { continue };
-            let target = self.amendment_target(a, action, &drafts[d], provisions);
-            let new = self.amendment_provision(a, action, dims, provisions, &mut drafts[d]);
-            let action = match (action, target, new) {
-                ("insert", _, Some(new)) => AmendmentAction::Insert { new },
-                ("delete", Some(target), _) => AmendmentAction::Delete { target },
-                ("replace", Some(target), Some(new)) => AmendmentAction::Replace { target, new },
-                _ => continue,
-            };
-            out.push(crate::model::Amendment {
-                id: a.id.get_ref().clone(),
-                draft: d as u16,
-                sponsors,
-                action,
-                tabling,
-                procedural: a.procedural.unwrap_or(false),
-            });
-        }
-        out
-    }
-
-    /// The provision an amendment deletes or replaces (an insert has none).
-    fn amendment_target(
-        &mut self,
-        a: &raw::RawAmendment,
-        action: &str,
-        draft: &Draft,
-        provisions: &[Provision],
-    ) -> Option<u32> {
-        match (&a.target, action) {
-            (Some(t), "insert") => {
-                self.error(
-                    t.span(),
-                    "an insert amendment takes no `target`",
-                    "remove this",
-                );
-                None
-            }
-            (Some(t), _) => {
-                let found = draft
-                    .provisions
-                    .iter()
-                    .copied()
-                    .find(|&p| provisions[p as usize].id == *t.get_ref());
-                if found.is_none() {
-                    let known: Vec<&str> = draft
-                        .provisions
-                        .iter()
-                        .map(|&p| provisions[p as usize].id.as_str())
-                        .collect();
-                    self.error_help(
-                        t.span(),
-                        format!(
-                            "draft `{}` has no provision `{}` to {action}",
-                            draft.id,
-                            t.get_ref()
-                        ),
-                        "no such provision",
-                        format!("its provisions are: {}", known.join(", ")),
-                    );
-                }
-                found
-            }
-            (None, "insert") => None,
-            (None, _) => {
-                self.error(
-                    a.action.span(),
-                    format!("a {action} amendment needs a `target` provision"),
-                    "target missing",
-                );
-                None
-            }
-        }
-    }
-
-    /// The new provision an insert or replace amendment brings, added to `provisions` and
-    /// to the draft's candidates.
-    fn amendment_provision(
-        &mut self,
-        a: &raw::RawAmendment,
-        action: &str,
-        dims: &[Dimension],
-        provisions: &mut Vec<Provision>,
-        draft: &mut Draft,
-    ) -> Option<u32> {
-        if action == "delete" {
-            if a.text.is_some() || a.position.is_some() {
-                self.error(
-                    a.id.span(),
-                    "a delete amendment takes no `text` or `position`",
-                    "delete removes a provision",
-                );
-            }
-            None
-        } else {
-            if a.text.is_none() {
-                self.error(
-                    a.id.span(),
-                    format!("a {action} amendment needs the `text` of its new provision"),
-                    "text missing",
-                );
-            }
-            if draft
-                .provisions
-                .iter()
-                .any(|&p| provisions[p as usize].id == *a.id.get_ref())
-            {
-                self.error(
-                    a.id.span(),
-                    format!(
-                        "amendment id `{}` clashes with a provision of its draft",
-                        a.id.get_ref()
-                    ),
-                    "the new provision takes this id",
-                );
-            }
-            let empty = Keyed::new();
-            let position = self.positions(
-                a.position.as_ref().unwrap_or(&empty),
-                dims,
-                "amendment position",
-            );
-            let index = provisions.len() as u32;
-            provisions.push(Provision::new(
-                a.id.get_ref().clone(),
-                a.text.clone().unwrap_or_default(),
-                position,
-            ));
-            draft.candidates.push(index);
-            Some(index)
-        }
-    }
-
-    fn tabling(&mut self, value: Option<&Spanned<String>>) -> Tabling {
-        match self.keyword(value, "tabling", &["if-wanted", "always"], "if-wanted") {
-            "always" => Tabling::Always,
-            _ => Tabling::IfWanted,
-        }
-    }
-
-    fn motions(&mut self, raw: &RawScenario, drafts: &[Draft]) -> Vec<Motion> {
-        self.limit(
-            raw.motions.len(),
-            limits::MAX_MOTIONS,
-            || raw.motions[0].id.span(),
-            "motions",
-        );
-        let mut seen = BTreeSet::new();
-        let mut out = Vec::new();
-        for m in &raw.motions {
-            if !seen.insert(m.id.get_ref().clone()) {
-                self.error(
-                    m.id.span(),
-                    format!("motion `{}` is declared twice", m.id.get_ref()),
-                    "duplicate id",
-                );
-            }
-            self.keyword(Some(&m.kind), "motion kind", &["postpone"], "postpone");
-            let days = match &m.days {
-                Some(d) => self.number(d, "days", 1.0 / MINUTES_PER_DAY, 30.0),
-                None => 1.0,
-            };
-            let movers = self.member_set(&m.movers, "mover");
-            let tabling = self.tabling(m.tabling.as_ref());
-            let draft = self.draft_of(m.draft.as_ref(), drafts, m.id.span(), "a motion");
-            if let Some(d) = draft {
-                out.push(Motion {
-                    id: m.id.get_ref().clone(),
-                    kind: MotionKind::Postpone {
-                        minutes: (days * MINUTES_PER_DAY).round() as u64,
-                    },
-                    draft: d as u16,
-                    movers,
-                    tabling,
-                    procedural: m.procedural.unwrap_or(true),
-                });
-            }
-        }
-        out
-    }
-
     fn montecarlo(&mut self, raw: &RawScenario) -> MonteCarloDefaults {
         let mc = &raw.montecarlo;
         let replications = match &mc.replications {
@@ -1146,21 +631,24 @@ fn ballot_order(model: &Model, furthest_first: bool) -> Vec<Ballot> {
     let mut ballots: Vec<Ballot> = (0..model.motions.len())
         .map(|m| Ballot::Motion(m as u16))
         .collect();
-    let mut base = Text::new(model);
-    let mut amended = Text::new(model);
+    let texts = furthest_first.then(|| (Text::new(model), Text::new(model)));
+    let (mut base, mut amended) = texts.unzip();
     for d in 0..model.drafts.len() {
-        base.reset_to_draft(model, d);
+        if let Some(base) = &mut base {
+            base.reset_to_draft(model, d);
+        }
         let mut own: Vec<(f64, usize)> = Vec::new();
         for (i, a) in model.amendments.iter().enumerate() {
             if a.draft as usize != d {
                 continue;
             }
-            amended.copy_from(&base);
-            amended.apply(model, a.action);
-            let distance = if furthest_first {
-                substance_distance(model, base.position(), amended.position())
-            } else {
-                0.0
+            let distance = match (&base, &mut amended) {
+                (Some(base), Some(amended)) => {
+                    amended.copy_from(base);
+                    amended.apply(model, a.action);
+                    substance_distance(model, base.position(), amended.position())
+                }
+                _ => 0.0,
             };
             own.push((distance, i));
         }

@@ -1,6 +1,7 @@
 //! The grid of a parameter sweep: axes from `--set` arguments or `[[sweep]]` tables, and
 //! their Cartesian product.
 
+use crate::scenario::diagnostics::number;
 use crate::scenario::patch::{self, PatchValue};
 use crate::scenario::raw::RawSweep;
 use crate::scenario::{Problem, ScenarioError};
@@ -21,20 +22,39 @@ pub struct Axis {
     pub values: Vec<PatchValue>,
 }
 
-/// Evenly spaced values from `lo` to `hi` inclusive.
-fn range_values(lo: f64, hi: f64, steps: usize) -> Vec<PatchValue> {
-    (0..steps)
+/// Evenly spaced values from `lo` to `hi` inclusive, or why there are none: both ends
+/// must be finite numbers. Every value is finite: where `hi − lo` overflows, a value is
+/// the weighted mean of the ends, and rounding is skipped where it would overflow.
+fn range_values(lo: f64, hi: f64, steps: usize) -> Result<Vec<PatchValue>, String> {
+    if !(lo.is_finite() && hi.is_finite()) {
+        return Err(format!(
+            "a range needs finite ends, found {}..{}",
+            number(lo),
+            number(hi)
+        ));
+    }
+    let values = (0..steps)
         .map(|i| {
             let x = lo + (hi - lo) * i as f64 / (steps - 1) as f64;
+            let x = if x.is_finite() {
+                x
+            } else {
+                let t = i as f64 / (steps - 1) as f64;
+                lo * (1.0 - t) + hi * t
+            };
             // Keep the ends exact and the interior free of 0.30000000000000004 noise.
+            let rounded = (x * 1e12).round() / 1e12;
             let x = if i + 1 == steps {
                 hi
+            } else if rounded.is_finite() {
+                rounded
             } else {
-                (x * 1e12).round() / 1e12
+                x
             };
             PatchValue::Float(x)
         })
-        .collect()
+        .collect();
+    Ok(values)
 }
 
 fn check_steps(steps: i64) -> Result<usize, String> {
@@ -73,7 +93,7 @@ pub fn parse_set(arg: &str) -> Result<Axis, String> {
             .parse()
             .map_err(|_| format!("--set {arg}: STEPS `{steps}` is not a whole number"))?;
         let steps = check_steps(steps).map_err(|m| format!("--set {arg}: {m}"))?;
-        range_values(number(lo)?, number(hi)?, steps)
+        range_values(number(lo)?, number(hi)?, steps).map_err(|m| format!("--set {arg}: {m}"))?
     } else {
         spec.split(',')
             .map(|t| PatchValue::parse(t).map_err(|m| format!("--set {arg}: {m}")))
@@ -128,7 +148,10 @@ pub fn axes_from_file(
             (None, Some(range), Some(steps)) => match check_steps(*steps.get_ref()) {
                 Ok(n) => {
                     let [lo, hi] = *range.get_ref();
-                    range_values(lo, hi, n)
+                    range_values(lo, hi, n).unwrap_or_else(|m| {
+                        problems.push(Problem::new(range.span(), m, "expected finite numbers"));
+                        Vec::new()
+                    })
                 }
                 Err(m) => {
                     problems.push(Problem::new(steps.span(), m, "out of range"));
@@ -225,6 +248,30 @@ mod tests {
         );
         let thirds = parse_set("x.y=0..1:4").unwrap();
         assert_eq!(thirds.values[1], PatchValue::Float(0.333333333333));
+    }
+
+    #[test]
+    fn range_values_are_finite_whatever_the_magnitude() {
+        for arg in [
+            "a.b=0..1e300:3",
+            "a.b=-1.7e308..1.7e308:5",
+            "a.b=1e308..-1e308:4",
+        ] {
+            let axis = parse_set(arg).unwrap();
+            assert!(
+                axis.values
+                    .iter()
+                    .all(|v| v.as_f64().is_some_and(f64::is_finite)),
+                "{arg}: {:?}",
+                axis.values
+            );
+        }
+        let wide = parse_set("a.b=-1.7e308..1.7e308:3").unwrap();
+        assert_eq!(wide.values[1], PatchValue::Float(0.0));
+        let err = parse_set("a.b=0..inf:3").unwrap_err();
+        assert!(err.contains("not a number"), "{err}");
+        let err = range_values(0.0, f64::INFINITY, 3).unwrap_err();
+        assert!(err.contains("finite"), "{err}");
     }
 
     #[test]

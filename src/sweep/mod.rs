@@ -33,7 +33,7 @@ pub enum PlanError {
 pub fn describe(axes: &[Axis], values: &[PatchValue]) -> String {
     axes.iter()
         .zip(values)
-        .map(|(a, v)| format!("{}={v}", a.path))
+        .map(|(a, v)| format!("{}={}", a.path, v.shown()))
         .collect::<Vec<_>>()
         .join(", ")
 }

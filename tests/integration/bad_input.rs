@@ -2,7 +2,7 @@
 
 use crate::support::{councilsim, stderr, stdout, write_scenario};
 
-const BASE: &str = r#"[scenario]
+pub(crate) const BASE: &str = r#"[scenario]
 name = "bad input base"
 
 [rules]
@@ -232,7 +232,7 @@ fn negative_salience() {
     assert_rejected(
         "salience",
         ("salience = { force = 1.0 }", "salience = { force = -1.0 }"),
-        "salience on `force` must be a number ≥ 0",
+        "salience on `force` must be a number from 0 to 1e6",
         "-1.0",
         "",
     );
@@ -243,7 +243,7 @@ fn negative_temperature() {
     assert_rejected(
         "temperature",
         ("temperature = 0.2", "temperature = -0.5"),
-        "temperature must be a number ≥ 0",
+        "temperature must be a number from 0 to 1e6",
         "-0.5",
         "",
     );

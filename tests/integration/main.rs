@@ -8,6 +8,7 @@ mod determinism;
 mod docs;
 mod files;
 mod golden;
+mod hardening;
 mod history;
 mod model;
 mod negotiation;

@@ -1,14 +1,17 @@
 //! Checks `[observed]`, the real record that `backtest` compares the model with.
 //!
 //! Every ballot named exists, every member voted at most once and, when votes are listed,
-//! every member is listed; the tally, the result and the vetoers agree with the votes under
-//! the scenario's rules.
+//! every member is listed; a tally fits the body and agrees with the votes; a withdrawn
+//! ballot has neither. Under [`Record::Checked`], and when the rules compiled, the result
+//! and the vetoers must also follow from the votes under the scenario's rules (a sweep
+//! cell that changes the rules checks the structure only).
 
-use super::Checker;
+use super::{Checker, Record};
 use crate::memberset::MemberSet;
 use crate::model::{Model, Observed, ObservedBallot};
 use crate::outcome::BallotStatus;
 use crate::procedure::{self, Decision};
+use crate::scenario::limits;
 use crate::scenario::raw::{RawObserved, RawObservedBallot};
 
 /// Yes, no and abstain counts of one ballot.
@@ -55,10 +58,13 @@ impl Checker {
             "withdrawn" => BallotStatus::Withdrawn,
             _ => BallotStatus::Failed,
         };
+        let before = self.problems.len();
         let vetoed_by = self.vetoers(b, model, result);
         let votes = self.observed_votes(b, model);
         let tally = self.observed_tally(b, model, votes.as_ref());
-        if result != BallotStatus::Withdrawn {
+        if result == BallotStatus::Withdrawn {
+            self.never_voted(b);
+        } else if self.judges_results() && self.problems.len() == before {
             let procedural = model.ballot_procedural(model.ballots[index]);
             self.observed_result(
                 b,
@@ -79,12 +85,40 @@ impl Checker {
         })
     }
 
-    /// `vetoed_by`: veto holders only, and present exactly when the result is a veto.
+    /// Whether results are judged under the rules: the record is checked in full and the
+    /// members and rules compiled (under broken rules every verdict would be noise).
+    fn judges_results(&self) -> bool {
+        self.record == Record::Checked && self.rules_ok
+    }
+
+    /// A withdrawn draft was never put to the vote: no votes, no tally.
+    fn never_voted(&mut self, b: &RawObservedBallot) {
+        let lists = [&b.yes, &b.no, &b.abstain, &b.absent];
+        let first = lists
+            .iter()
+            .filter_map(|l| l.as_ref().map(|l| l.span()))
+            .chain(b.tally.as_ref().map(|t| t.span()))
+            .min_by_key(|span| span.start);
+        if let Some(span) = first {
+            self.error_help(
+                span,
+                format!(
+                    "`{}` was withdrawn, so it has no votes and no tally",
+                    b.id.get_ref()
+                ),
+                "a withdrawn ballot is never voted on",
+                "remove yes, no, abstain, absent and tally, or record the result of the vote",
+            );
+        }
+    }
+
+    /// `vetoed_by`: veto holders only (when results are judged), and present exactly when
+    /// the result is a veto.
     fn vetoers(&mut self, b: &RawObservedBallot, model: &Model, result: BallotStatus) -> MemberSet {
         let mut vetoed_by = MemberSet::EMPTY;
         for v in &b.vetoed_by {
             if let Some(i) = self.member(v, "vetoing member") {
-                if !model.rules.veto.contains(i) {
+                if self.judges_results() && !model.rules.veto.contains(i) {
                     self.error(
                         v.span(),
                         format!("`{}` holds no veto", v.get_ref()),
@@ -127,7 +161,7 @@ impl Checker {
                 }
             }
         }
-        let missing: Vec<&str> = (0..model.members.len())
+        let missing: Vec<&str> = (0..model.members.len().min(limits::MAX_MEMBERS))
             .filter(|&i| !seen.contains(i))
             .map(|i| model.members.ids[i].as_str())
             .collect();
@@ -158,10 +192,15 @@ impl Checker {
         let counted = votes.map(|v| (v[0].len() as u16, v[1].len() as u16, v[2].len() as u16));
         let Some(t) = &b.tally else { return counted };
         let [y, no, a] = *t.get_ref();
-        if y < 0 || no < 0 || a < 0 || (y + no + a) as usize > n {
+        // In i128, three i64 counts add up without overflow.
+        let fits = |c: i64| (0..=n as i64).contains(&c);
+        if !(fits(y) && fits(no) && fits(a)) || y as i128 + no as i128 + a as i128 > n as i128 {
             self.error(
                 t.span(),
-                format!("tally {y}-{no}-{a} does not fit {n} members"),
+                format!(
+                    "tally {y}-{no}-{a} does not fit {n} members: each count is from 0 to \
+                     {n} and they add up to at most {n}"
+                ),
                 "impossible tally",
             );
             counted
