@@ -66,6 +66,12 @@ pub struct Model {
     /// Every member's stance on every ballot, `ballot * members + member`: the member's own
     /// stance with its `on."BALLOT_ID"` overrides, resolved once so the hot loop indexes.
     pub stances: Vec<BallotStance>,
+    /// For each draft and member (`draft * members + member`), the row of the per-thread
+    /// memo of vote probabilities: the member's own row (its index) when its stance on the
+    /// draft has its own thresholds, τ and turnout, else a row of its own beyond the members.
+    pub prob_row: Vec<u32>,
+    /// Rows the memo needs: the members plus one per overridden (draft, member) stance.
+    pub prob_rows: usize,
     /// Defaults for the Monte Carlo run.
     pub montecarlo: MonteCarloDefaults,
     /// The real record, if the scenario has an `[observed]` table.
@@ -532,10 +538,37 @@ impl Model {
         self.stance(self.draft_ballot[d] as usize, i)
     }
 
+    /// Sets [`Model::prob_row`] and [`Model::prob_rows`] from the stances (after any
+    /// change of temperatures).
+    pub fn assign_probability_rows(&mut self) {
+        let n = self.members.len();
+        let m = &self.members;
+        let mut rows = n;
+        let mut out = Vec::with_capacity(self.drafts.len() * n);
+        for d in 0..self.drafts.len() {
+            for i in 0..n {
+                let st = self.draft_stance(d, i);
+                let own = st.yes == m.yes_threshold[i]
+                    && st.no == m.no_threshold[i]
+                    && st.tau == m.temperature[i]
+                    && st.turnout == m.turnout[i];
+                out.push(if own {
+                    i as u32
+                } else {
+                    rows += 1;
+                    (rows - 1) as u32
+                });
+            }
+        }
+        self.prob_row = out;
+        self.prob_rows = rows;
+    }
+
     /// Multiplies every temperature τ by `k` (`[model] noise_scale`, `--noise-scale`).
     pub fn scale_noise(&mut self, k: f64) {
         self.members.temperature.iter_mut().for_each(|t| *t *= k);
         self.stances.iter_mut().for_each(|s| s.tau *= k);
+        self.assign_probability_rows();
     }
 
     /// Draft `d`'s position as circulated.

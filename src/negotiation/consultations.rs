@@ -368,17 +368,22 @@ impl Replication<'_> {
             let delta = self.draft_delta(i, d, text.position());
             s.deltas[i] = delta;
             let stance = model.draft_stance(d, i);
-            let mut p = behaviour::vote_probabilities(delta, stance.yes, stance.no, stance.tau);
-            if model.any_absence {
+            // The memo's row is the member's own unless its stance on this draft differs
+            // (per-ballot overrides), so a remembered value is always this stance's.
+            let row = model.prob_row[d * m.len() + i] as usize;
+            s.probs[i] = s.memo.get(row, delta, || {
+                let p = behaviour::vote_probabilities(delta, stance.yes, stance.no, stance.tau);
+                if !model.any_absence {
+                    return p;
+                }
                 // An absent member counts like an abstention under every rule.
                 let t = stance.turnout;
-                p = VoteProbabilities {
+                VoteProbabilities {
                     yes: p.yes * t,
                     no: p.no * t,
                     abstain: p.abstain * t + (1.0 - t),
-                };
-            }
-            s.probs[i] = p;
+                }
+            });
         }
         let p_adopt = procedure::adoption_probability(
             &model.rules,

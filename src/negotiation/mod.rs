@@ -11,9 +11,10 @@
 
 mod consultations;
 mod meeting;
+mod memo;
 
 use crate::behaviour::{self, Vote, VoteProbabilities};
-use crate::engine::rng::{self, replication_rng};
+use crate::engine::rng::{self, presence_rng, replication_rng};
 use crate::engine::EventQueue;
 use crate::model::{Model, Reference};
 use crate::outcome::{BallotRecord, Outcome};
@@ -62,6 +63,7 @@ pub(crate) struct Scratch {
     common: Vec<Vote>,
     /// Each co-penholder's E on the text before a change, for joint weighing.
     pen_before: Vec<f64>,
+    memo: memo::ProbabilityMemo,
 }
 
 /// The simulator of one replication, reusable across replications on one thread.
@@ -69,6 +71,8 @@ pub(crate) struct Scratch {
 pub struct Replication<'m> {
     model: &'m Model,
     rng: ChaCha8Rng,
+    /// Presence draws only (see [`rng::presence_rng`]); reset only when a turnout is below 1.
+    presence: ChaCha8Rng,
     queue: EventQueue<Event>,
     now: u64,
     /// When each meeting opens (a postponement moves one, and later ones never precede it).
@@ -116,6 +120,7 @@ impl<'m> Replication<'m> {
         Replication {
             model,
             rng: replication_rng(0, 0),
+            presence: presence_rng(0, 0),
             queue: EventQueue::new(),
             now: 0,
             meeting_at: vec![0; model.meetings.len()],
@@ -143,6 +148,7 @@ impl<'m> Replication<'m> {
                 own: vec![Vote::Abstain; n],
                 common: vec![Vote::Abstain; model.blocs.len()],
                 pen_before: vec![0.0; n],
+                memo: memo::ProbabilityMemo::new(model.prob_rows),
             },
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
@@ -187,6 +193,9 @@ impl<'m> Replication<'m> {
     fn reset(&mut self, seed: u64, replication: u64) {
         let model = self.model;
         self.rng = replication_rng(seed, replication);
+        if model.any_absence {
+            self.presence = presence_rng(seed, replication);
+        }
         self.queue.clear();
         self.now = 0;
         for (at, meeting) in self.meeting_at.iter_mut().zip(&model.meetings) {

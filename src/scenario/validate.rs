@@ -316,6 +316,8 @@ impl Checker {
             draft_meeting: Vec::new(),
             draft_ballot: Vec::new(),
             stances: Vec::new(),
+            prob_row: Vec::new(),
+            prob_rows: 0,
             montecarlo,
             observed: None,
             warnings: Vec::new(),
@@ -359,6 +361,7 @@ impl Checker {
             if noise_scale != 1.0 {
                 model.scale_noise(noise_scale);
             }
+            model.assign_probability_rows();
         }
         if let Some(observed) = &raw.observed {
             model.observed = Some(self.observed(observed, &model));
