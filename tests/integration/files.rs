@@ -588,3 +588,95 @@ fn a_sweep_refuses_a_directory_that_is_not_a_sweeps() {
     assert_refused_naming(&out, &[&file]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+// ---- files councilsim names inside the user's directory: merge of sweeps, sweep shards ----
+
+fn sweep_shard(out: &Path, index: usize) -> Output {
+    councilsim(&[
+        "sweep",
+        &seed_scenario(),
+        "--set",
+        "blocs.E5.cohesion=0.5,0.9",
+        "--replications",
+        "30",
+        "--quiet",
+        "--shard",
+        &format!("{index}/2"),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// `merge --out DIR` of sweep shards writes the same files as a sweep, so it follows the
+/// same rule: never through a planted link, never over a file no sweep wrote.
+#[cfg(unix)]
+#[test]
+fn a_merged_sweep_never_writes_through_a_link_or_over_the_users_files() {
+    let dir = temp_dir();
+    let parts = dir.join("parts");
+    for i in 0..2 {
+        let out = sweep_shard(&parts, i);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let part_args: Vec<String> = (0..2)
+        .map(|i| {
+            parts
+                .join(format!("part-{i}-of-2.json"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let merge = |out_dir: &Path| {
+        let mut args = vec!["merge"];
+        args.extend(part_args.iter().map(String::as_str));
+        args.extend(["--out", out_dir.to_str().unwrap()]);
+        councilsim(&args)
+    };
+    let thesis = dir.join("thesis.csv");
+    std::fs::write(&thesis, "years of work").unwrap();
+    let res = dir.join("res");
+    std::fs::create_dir(&res).unwrap();
+    std::os::unix::fs::symlink("../thesis.csv", res.join("cells.csv")).unwrap();
+    let out = merge(&res);
+    assert_refused_naming(&out, &[&res.join("cells.csv")]);
+    assert_eq!(std::fs::read_to_string(&thesis).unwrap(), "years of work");
+    assert_eq!(names(&res), ["cells.csv"]);
+    std::fs::remove_file(res.join("cells.csv")).unwrap();
+    // The user's own file with a result's name.
+    std::fs::write(res.join("summary.json"), "my notes").unwrap();
+    let out = merge(&res);
+    assert_refused_naming(&out, &[&res.join("summary.json")]);
+    assert_eq!(
+        std::fs::read_to_string(res.join("summary.json")).unwrap(),
+        "my notes"
+    );
+    std::fs::remove_file(res.join("summary.json")).unwrap();
+    // An empty directory, the same one again (its own results), the parts' own directory
+    // and a new one are all fine; no cells/ is made.
+    for out_dir in [&res, &res, &parts, &dir.join("new").join("dir")] {
+        let out = merge(out_dir);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(out_dir.join("summary.json").is_file());
+        assert!(!out_dir.join("cells").exists());
+    }
+}
+
+/// A shard's part is a name councilsim picks inside the user's `--out`: a link planted
+/// there is refused, not followed.
+#[cfg(unix)]
+#[test]
+fn a_sweep_shard_never_writes_through_a_planted_link() {
+    let dir = temp_dir();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let out_dir = dir.join("parts");
+    std::fs::create_dir(&out_dir).unwrap();
+    let part = out_dir.join("part-0-of-2.json");
+    std::os::unix::fs::symlink("../victim.txt", &part).unwrap();
+    let out = sweep_shard(&out_dir, 0);
+    assert_refused_naming(&out, &[&part]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(names(&out_dir), ["part-0-of-2.json"]);
+    let out = sweep_shard(&out_dir, 1);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
