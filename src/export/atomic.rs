@@ -188,6 +188,41 @@ pub fn check_output(path: &Path) -> io::Result<()> {
     destination(path).map(|_| ())
 }
 
+/// Whether writing `a` and writing `b` would replace the same file: the same existing
+/// regular file (through any links or spellings), or the same new path. One result would
+/// silently overwrite the other, or an input be destroyed by an output. Devices, FIFOs and
+/// open descriptors are written into, not replaced, so they never clash.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    fn identity(path: &Path) -> Option<(u64, u64, Option<PathBuf>)> {
+        if named_descriptor(path).is_some() {
+            return None;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    Some((m.dev(), m.ino(), None))
+                }
+                #[cfg(not(unix))]
+                {
+                    std::fs::canonicalize(path).ok().map(|p| (0, 0, Some(p)))
+                }
+            }
+            Ok(_) => None,
+            Err(_) => {
+                // Not there yet: where it would be created.
+                let dir = std::fs::canonicalize(parent_dir(path)).ok()?;
+                Some((0, 0, Some(dir.join(path.file_name()?))))
+            }
+        }
+    }
+    match (identity(a), identity(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Attempts at a fresh temporary name before giving up.
 const NAME_ATTEMPTS: u32 = 100;
 

@@ -680,3 +680,60 @@ fn a_sweep_shard_never_writes_through_a_planted_link() {
     let out = sweep_shard(&out_dir, 1);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// `run` writes two files at most; naming one file twice (or the scenario) would lose a
+/// result or the input without a word. Refused before any work, whatever the spelling.
+#[cfg(unix)]
+#[test]
+fn run_refuses_to_write_one_file_twice_or_over_its_scenario() {
+    let dir = temp_dir();
+    let scenario = dir.join("s.toml");
+    std::fs::copy(seed_scenario(), &scenario).unwrap();
+    let original = std::fs::read(&scenario).unwrap();
+    std::os::unix::fs::symlink("s.toml", dir.join("link.toml")).unwrap();
+    let s = scenario.to_str().unwrap().to_string();
+    let at = |name: &str| dir.join(name).display().to_string();
+    let spelled_twice = format!(
+        "{}/../{}/x.json",
+        at(""),
+        dir.file_name().unwrap().to_str().unwrap()
+    );
+    for (flag_a, a, flag_b, b) in [
+        (
+            "--output",
+            at("x.json"),
+            "--replication-log",
+            spelled_twice.clone(),
+        ),
+        ("--output", at("s.toml"), "", String::new()),
+        ("--replication-log", at("link.toml"), "", String::new()),
+    ] {
+        let mut args = vec!["run", &s, "--replications", "20", "--quiet", flag_a, &a];
+        if !flag_b.is_empty() {
+            args.extend([flag_b, b.as_str()]);
+        }
+        let out = councilsim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("same file") || stderr(&out).contains("is the scenario file"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(&scenario).unwrap(), original);
+        assert!(!dir.join("x.json").exists());
+    }
+    // Devices are written into, not replaced: naming one twice is fine.
+    let out = councilsim(&[
+        "run",
+        &s,
+        "--replications",
+        "20",
+        "--quiet",
+        "--output",
+        "/dev/null",
+        "--replication-log",
+        "/dev/null",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+}
