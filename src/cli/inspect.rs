@@ -98,6 +98,61 @@ pub fn power(path: &str, format: RunFormat) -> Result<(), Error> {
     emit(None, &text)
 }
 
+/// Loads the scenario at `path` and checks its `[[sweep]]` tables as `sweep` would (paths
+/// that name a member, a key and a value type of this scenario): a file that `check`
+/// passes is one `sweep` accepts. Problems of both kinds are reported together.
+fn check_one(path: &str) -> Result<crate::model::Model, scenario::LoadError> {
+    let text = scenario::read(path)?;
+    let compiled = scenario::compile(path, &text);
+    let sweeps = scenario::parse_raw(path, &text).ok().and_then(|raw| {
+        match crate::sweep::grid::axes_from_file(path, &text, &raw.sweep) {
+            Err(problems) => Some(problems),
+            // Each value alone on a valid base: a key the scenario does not know, or a
+            // value out of its range, fails the cell in `sweep`. Once per axis.
+            Ok(axes) if compiled.is_ok() => {
+                let problems: Vec<scenario::Problem> = raw
+                    .sweep
+                    .iter()
+                    .zip(&axes)
+                    .filter_map(|(declared, axis)| {
+                        axis.values.iter().find_map(|value| {
+                            let patch = [(axis.path.clone(), *value)];
+                            let error = scenario::compile_patched(path, &text, &patch).err()?;
+                            let why: Vec<&str> =
+                                error.problems.iter().map(|p| p.message.as_str()).collect();
+                            Some(scenario::Problem::new(
+                                declared.path.span(),
+                                format!(
+                                    "sweeping `{}` to {} makes an invalid scenario: {}",
+                                    axis.path,
+                                    value.shown(),
+                                    why.join("; ")
+                                ),
+                                "cannot sweep this",
+                            ))
+                        })
+                    })
+                    .collect();
+                (!problems.is_empty()).then(|| scenario::ScenarioError {
+                    path: path.to_string(),
+                    source: std::sync::Arc::new(text.clone()),
+                    problems,
+                })
+            }
+            Ok(_) => None,
+        }
+    });
+    match (compiled, sweeps) {
+        (Ok(model), None) => Ok(model),
+        (Ok(_), Some(problems)) => Err(scenario::LoadError::Invalid(problems)),
+        (Err(mut error), Some(problems)) => {
+            error.problems.extend(problems.problems);
+            Err(scenario::LoadError::Invalid(error))
+        }
+        (Err(error), None) => Err(scenario::LoadError::Invalid(error)),
+    }
+}
+
 /// `councilsim check`: validates every file, prints a line for each valid one and
 /// reports every problem of the others. A reader that closes standard output early
 /// stops the lines, not the checks: an invalid file still makes the exit code 2.
@@ -105,7 +160,7 @@ pub fn check(paths: &[String]) -> Result<(), Error> {
     let mut failed = Vec::new();
     let mut reader_gone = false;
     for path in paths {
-        match scenario::load(path) {
+        match check_one(path) {
             Ok(model) if !reader_gone => {
                 let line = format!(
                     "ok: {} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",

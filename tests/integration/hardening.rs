@@ -431,3 +431,56 @@ fn every_problem_once_in_one_run() {
     let err = rejected("template-unused", &text);
     assert!(err.contains("turnout must be"), "{err}");
 }
+
+/// `check` passes only what `sweep` accepts: a `[[sweep]]` naming a member the scenario
+/// lacks, a key it does not know or a value out of range is reported (once per axis, at
+/// the sweep's path), as `sweep` would refuse it.
+#[test]
+fn check_reports_the_sweeps_that_sweep_would_refuse() {
+    let sweep = |path: &str, values: &str| {
+        format!("[[sweep]]\npath = \"{path}\"\nvalues = [{values}]\n\n{BASE}")
+    };
+    for (name, text, says) in [
+        (
+            "sweep-ghost",
+            sweep("members.GHOST.stance.act_bonus", "1"),
+            "`GHOST` is not a member",
+        ),
+        (
+            "sweep-unknown-key",
+            sweep("bogus", "1, 2"),
+            "unknown field `bogus`",
+        ),
+        (
+            "sweep-out-of-range",
+            sweep("members.AAA.stance.act_bonus", "1, 2e6, 3e6"),
+            "to 2e6 makes an invalid scenario: act_bonus must be a number from -1e6 to 1e6",
+        ),
+    ] {
+        let err = rejected(name, &text);
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.contains(&format!("{name}.toml:2:8")), "{name}: {err}");
+        assert!(err.contains("1 problem found"), "{name}: {err}");
+        // And `sweep` refuses the same file.
+        let path = write_scenario(&format!("{name}.toml"), &text);
+        let out_dir = temp_dir().join("out");
+        let out = councilsim(&[
+            "sweep",
+            path.to_str().unwrap(),
+            "--replications",
+            "5",
+            "--quiet",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+    }
+    // A valid sweep still passes.
+    let path = write_scenario(
+        "sweep-valid.toml",
+        &sweep("members.AAA.stance.act_bonus", "0.1, 0.5"),
+    );
+    let out = councilsim(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ok: "), "{}", stdout(&out));
+}
