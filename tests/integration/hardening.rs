@@ -484,3 +484,36 @@ fn check_reports_the_sweeps_that_sweep_would_refuse() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).starts_with("ok: "), "{}", stdout(&out));
 }
+
+/// Drafts, amendments and motions are all ballots, named by id in the record and the
+/// replication log: an amendment or a motion with a draft's id made the record `D1`
+/// match the motion (backtest compared the wrong ballot) and the log carry two
+/// `D1:result` columns. Refused, once, where the second id stands.
+#[test]
+fn ballots_of_different_kinds_need_ids_of_their_own() {
+    let motion = "[[motions]]\nid = \"D1\"\nkind = \"postpone\"\nmovers = [\"AAA\"]\n\n";
+    for (name, text, says) in [
+        (
+            "amendment-with-a-drafts-id",
+            edited("id = \"AM1\"", "id = \"D1\""),
+            "amendment `D1` has the id of a draft",
+        ),
+        (
+            "motion-with-a-drafts-id",
+            edited("[[amendments]]", &format!("{motion}[[amendments]]")),
+            "motion `D1` has the id of a draft",
+        ),
+        (
+            "motion-with-an-amendments-id",
+            edited(
+                "[[amendments]]",
+                &format!("{}[[amendments]]", motion.replace("D1", "AM1")),
+            ),
+            "motion `AM1` has the id of an amendment",
+        ),
+    ] {
+        let err = rejected(name, &text);
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.contains("1 problem found"), "{name}: {err}");
+    }
+}
