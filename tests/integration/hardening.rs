@@ -376,6 +376,10 @@ fn a_withdrawn_ballot_has_no_votes() {
     for record in [
         "{ id = \"D1\", result = \"withdrawn\", yes = [\"AAA\", \"BBB\"], no = [\"CCC\"] }",
         "{ id = \"D1\", result = \"withdrawn\", tally = [2, 1, 0] }",
+        // Partial votes, a tally beyond the body: still one problem, not also "no
+        // recorded vote for CCC" or a tally that disagrees with votes that are not there.
+        "{ id = \"D1\", result = \"withdrawn\", yes = [\"AAA\", \"BBB\"], tally = [2, 0, 0] }",
+        "{ id = \"D1\", result = \"withdrawn\", yes = [\"AAA\"], tally = [9, 9, 9] }",
     ] {
         let err = rejected("withdrawn", &with_record(record));
         assert!(err.contains("was withdrawn, so it has no votes"), "{err}");
