@@ -521,3 +521,28 @@ fn ballots_of_different_kinds_need_ids_of_their_own() {
         assert!(err.contains("1 problem found"), "{name}: {err}");
     }
 }
+
+/// An integer beyond 64 bits was "invalid type: integer `1e20` as i128, expected an
+/// integer": a Rust type name, and a contradiction. It is a number out of range.
+#[test]
+fn integers_beyond_64_bits_are_out_of_range_in_the_users_words() {
+    for (name, text) in [
+        (
+            "huge-quota",
+            edited("quota = 2", "quota = 99999999999999999999"),
+        ),
+        (
+            "huge-seed",
+            format!("{BASE}\n[montecarlo]\nseed = 99999999999999999999\n"),
+        ),
+    ] {
+        let err = rejected(name, &text);
+        assert!(
+            err.contains("integer `1e20` is out of range, expected an integer"),
+            "{name}: {err}"
+        );
+        for rust in ["i128", "i64", "u64", "as "] {
+            assert!(!err.contains(rust), "{name}: {rust} in {err}");
+        }
+    }
+}
