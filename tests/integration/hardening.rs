@@ -546,3 +546,21 @@ fn integers_beyond_64_bits_are_out_of_range_in_the_users_words() {
         }
     }
 }
+
+/// clap quotes a bad argument as typed; a file name or a value from a script can carry a
+/// terminal escape sequence, which reached the terminal raw. Exit code 2 still.
+#[test]
+fn argument_errors_escape_control_characters() {
+    let evil = "\u{1b}]0;pwn\u{7}\u{1b}[2J";
+    for args in [
+        vec!["run", "s.toml", "--seed", evil],
+        vec!["run", "s.toml", "--format", evil],
+        vec![evil],
+    ] {
+        let out = councilsim(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+        assert!(err.contains("\\u{1b}]0;pwn"), "{err}");
+    }
+}
