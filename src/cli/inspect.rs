@@ -107,32 +107,42 @@ fn check_one(path: &str) -> Result<crate::model::Model, scenario::LoadError> {
     let sweeps = scenario::parse_raw(path, &text).ok().and_then(|raw| {
         match crate::sweep::grid::axes_from_file(path, &text, &raw.sweep) {
             Err(problems) => Some(problems),
-            // Each value alone on a valid base: a key the scenario does not know, or a
-            // value out of its range, fails the cell in `sweep`. Once per axis.
+            // Each axis's extreme values alone on a valid base: a key the scenario does
+            // not know, or a value out of its range, fails the cell in `sweep`. Once per
+            // axis, and at most two compilations per axis, whatever the grid's size.
             Ok(axes) if compiled.is_ok() => {
-                let problems: Vec<scenario::Problem> = raw
-                    .sweep
-                    .iter()
-                    .zip(&axes)
-                    .filter_map(|(declared, axis)| {
-                        axis.values.iter().find_map(|value| {
-                            let patch = [(axis.path.clone(), *value)];
-                            let error = scenario::compile_patched(path, &text, &patch).err()?;
-                            let why: Vec<&str> =
-                                error.problems.iter().map(|p| p.message.as_str()).collect();
-                            Some(scenario::Problem::new(
-                                declared.path.span(),
-                                format!(
-                                    "sweeping `{}` to {} makes an invalid scenario: {}",
-                                    axis.path,
-                                    value.shown(),
-                                    why.join("; ")
-                                ),
-                                "cannot sweep this",
-                            ))
-                        })
+                let grid = crate::sweep::grid::cell_count(&axes);
+                let mut problems: Vec<scenario::Problem> = Vec::new();
+                if let (true, Some(first)) =
+                    (grid > crate::sweep::grid::MAX_CELLS, raw.sweep.first())
+                {
+                    problems.push(scenario::Problem::new(
+                        first.path.span(),
+                        format!(
+                            "the grid has {grid} cells; sweeps are limited to {}",
+                            crate::sweep::grid::MAX_CELLS
+                        ),
+                        "too many cells",
+                    ));
+                }
+                problems.extend(raw.sweep.iter().zip(&axes).filter_map(|(declared, axis)| {
+                    extremes(&axis.values).into_iter().find_map(|value| {
+                        let patch = [(axis.path.clone(), value)];
+                        let error = scenario::compile_patched(path, &text, &patch).err()?;
+                        let why: Vec<&str> =
+                            error.problems.iter().map(|p| p.message.as_str()).collect();
+                        Some(scenario::Problem::new(
+                            declared.path.span(),
+                            format!(
+                                "sweeping `{}` to {} makes an invalid scenario: {}",
+                                axis.path,
+                                value.shown(),
+                                why.join("; ")
+                            ),
+                            "cannot sweep this",
+                        ))
                     })
-                    .collect();
+                }));
                 (!problems.is_empty()).then(|| scenario::ScenarioError {
                     path: path.to_string(),
                     source: std::sync::Arc::new(text.clone()),
@@ -151,6 +161,23 @@ fn check_one(path: &str) -> Result<crate::model::Model, scenario::LoadError> {
         }
         (Err(error), None) => Err(scenario::LoadError::Invalid(error)),
     }
+}
+
+/// The smallest and the largest of `values` (both booleans, if swept): the values the
+/// ranges of a scenario's keys reject first.
+fn extremes(values: &[scenario::PatchValue]) -> Vec<scenario::PatchValue> {
+    let key = |v: &scenario::PatchValue| v.as_f64().unwrap_or(0.0);
+    let mut out: Vec<scenario::PatchValue> = Vec::new();
+    let numbers = values.iter().filter(|v| v.as_f64().is_some());
+    let low = numbers.clone().min_by(|a, b| key(a).total_cmp(&key(b)));
+    let high = numbers.max_by(|a, b| key(a).total_cmp(&key(b)));
+    let flags = values.iter().filter(|v| v.as_f64().is_none());
+    for v in low.into_iter().chain(high).chain(flags) {
+        if !out.contains(v) {
+            out.push(*v);
+        }
+    }
+    out
 }
 
 /// `councilsim check`: validates every file, prints a line for each valid one and

@@ -458,7 +458,18 @@ fn check_reports_the_sweeps_that_sweep_would_refuse() {
         (
             "sweep-out-of-range",
             sweep("members.AAA.stance.act_bonus", "1, 2e6, 3e6"),
-            "to 2e6 makes an invalid scenario: act_bonus must be a number from -1e6 to 1e6",
+            "to 3e6 makes an invalid scenario: act_bonus must be a number from -1e6 to 1e6",
+        ),
+        (
+            "sweep-too-many-cells",
+            sweep(
+                "members.AAA.stance.act_bonus",
+                &(0..10_001)
+                    .map(|i| format!("{}", i as f64 / 1e5))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            "the grid has 10001 cells; sweeps are limited to 10000",
         ),
     ] {
         let err = rejected(name, &text);
