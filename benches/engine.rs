@@ -74,7 +74,10 @@ fn adoption_dp(c: &mut Criterion) {
     group.finish();
 }
 
-/// A-priori power indices of a whole body (`councilsim power`).
+/// A-priori power indices of a whole body (`councilsim power`): generated bodies of 15 and
+/// 193 members (`synthetic-N`: the first five hold a veto, a 60% quota; not a real body), and the
+/// real General Assembly file (`ga-2025-es11-7`: 193 members, majority of those present and
+/// voting).
 fn power_indices(c: &mut Criterion) {
     let mut group = c.benchmark_group("power_indices");
     group.throughput(Throughput::Elements(1));
@@ -89,10 +92,17 @@ fn power_indices(c: &mut Criterion) {
             &councilsim::synthetic::scenario_toml(size),
         )
         .unwrap();
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| councilsim::power::indices(black_box(&model)))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("synthetic-{n}")),
+            &n,
+            |b, _| b.iter(|| councilsim::power::indices(black_box(&model))),
+        );
     }
+    let ga = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/ga-2025-es11-7.toml");
+    let model = councilsim::scenario::load(ga).unwrap();
+    group.bench_function(BenchmarkId::from_parameter("ga-2025-es11-7"), |b| {
+        b.iter(|| councilsim::power::indices(black_box(&model)))
+    });
     group.finish();
 }
 

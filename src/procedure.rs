@@ -125,18 +125,29 @@ pub fn pass_probability(
         } else {
             p.abstain + p.no
         };
+        let yes = p.yes;
         if hi < quota {
             hi += 1;
         }
-        // Walk down so each member is counted once.
-        for k in (lo..=hi).rev() {
-            let mass = buf[k];
-            if k == quota {
-                buf[k] = mass * (p.yes + stay);
+        // new[k] = old[k]·stay + old[k − 1]·yes; the absorbing count keeps its own mass
+        // (× (yes + stay)) and takes the count just below it.
+        let window = &mut buf[lo..=hi];
+        let mut top = window.len() - 1;
+        if hi == quota {
+            window[top] *= yes + stay;
+            if top > 0 {
+                window[top] += window[top - 1] * yes;
+                top -= 1;
             } else {
-                buf[k + 1] += mass * p.yes;
-                buf[k] = mass * stay;
+                continue;
             }
+        }
+        // Walking up with old[k − 1] carried in a register gives the same sums.
+        let mut below = 0.0;
+        for cell in &mut window[..=top] {
+            let old = *cell;
+            *cell = old * stay + below * yes;
+            below = old;
         }
         while lo < hi && buf[lo] < NEGLIGIBLE {
             buf[lo] = 0.0;
@@ -227,15 +238,30 @@ pub fn adoption_odds(
     buf: &mut Vec<f64>,
 ) -> (f64, f64) {
     let adopt = adoption_probability(rules, procedural, probs, buf);
+    (
+        adopt,
+        veto_probability(rules, procedural, probs, adopt, buf),
+    )
+}
+
+/// P(vetoed) of a ballot whose P(adopted) `adopt` is already known (one DP pass instead of
+/// two): P(carried were there no veto) − `adopt`.
+pub fn veto_probability(
+    rules: &Rules,
+    procedural: bool,
+    probs: &[VoteProbabilities],
+    adopt: f64,
+    buf: &mut Vec<f64>,
+) -> f64 {
     if procedural || rules.veto.is_empty() {
-        return (adopt, 0.0);
+        return 0.0;
     }
     let without_veto = Rules {
         veto: MemberSet::EMPTY,
         ..rules.clone()
     };
     let carried = adoption_probability(&without_veto, procedural, probs, buf);
-    (adopt, (carried - adopt).max(0.0))
+    (carried - adopt).max(0.0)
 }
 
 #[cfg(test)]

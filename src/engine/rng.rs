@@ -15,6 +15,20 @@ pub fn replication_rng(seed: u64, replication: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Where, in replication r's stream, the presence draws begin (in 32-bit words): far beyond
+/// anything the rest of the replication reads (2⁶⁶ words), so they never overlap.
+const PRESENCE_WORD: u128 = 1 << 66;
+
+/// The generator of replication `replication`'s presence draws (does a member turn up to
+/// vote?): the same stream as [`replication_rng`], read from a distant position. Keeping
+/// them apart means the number of presence draws (none when every turnout is 1) never
+/// shifts the replication's other draws, so common random numbers hold across turnout.
+pub fn presence_rng(seed: u64, replication: u64) -> ChaCha8Rng {
+    let mut rng = replication_rng(seed, replication);
+    rng.set_word_pos(PRESENCE_WORD);
+    rng
+}
+
 /// A uniform draw in the open interval (0, 1), from 53 random bits.
 #[inline]
 pub fn open_unit<R: Rng>(rng: &mut R) -> f64 {
@@ -67,6 +81,17 @@ mod tests {
             replication_rng(7, 3).next_u64(),
             replication_rng(8, 3).next_u64()
         );
+    }
+
+    #[test]
+    fn presence_draws_are_apart_from_the_main_stream() {
+        let mut main = replication_rng(7, 3);
+        let mut presence = presence_rng(7, 3);
+        let first: Vec<u64> = (0..64).map(|_| main.next_u64()).collect();
+        let other: Vec<u64> = (0..64).map(|_| presence.next_u64()).collect();
+        assert!(first.iter().all(|x| !other.contains(x)));
+        assert_eq!(presence_rng(7, 3).next_u64(), other[0]);
+        assert_ne!(presence_rng(7, 4).next_u64(), other[0]);
     }
 
     #[test]

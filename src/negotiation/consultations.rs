@@ -291,22 +291,24 @@ impl Replication<'_> {
         for i in 0..m.len() {
             let delta = self.draft_delta(i, d, text.position());
             s.deltas[i] = delta;
-            let mut p = behaviour::vote_probabilities(
-                delta,
-                m.yes_threshold[i],
-                m.no_threshold[i],
-                m.temperature[i],
-            );
-            if model.any_absence {
+            s.probs[i] = s.memo.get(i, delta, || {
+                let p = behaviour::vote_probabilities(
+                    delta,
+                    m.yes_threshold[i],
+                    m.no_threshold[i],
+                    m.temperature[i],
+                );
+                if !model.any_absence {
+                    return p;
+                }
                 // An absent member counts like an abstention under every rule.
                 let t = m.turnout[i];
-                p = VoteProbabilities {
+                VoteProbabilities {
                     yes: p.yes * t,
                     no: p.no * t,
                     abstain: p.abstain * t + (1.0 - t),
-                };
-            }
-            s.probs[i] = p;
+                }
+            });
         }
         let p_adopt = procedure::adoption_probability(
             &model.rules,

@@ -141,10 +141,15 @@ impl Replication<'_> {
         let draft = &model.drafts[d];
         if !draft.force_vote {
             let text = std::mem::take(&mut self.texts[d]);
-            let _ = self.expectation(d, &text, s);
+            let expectation = self.expectation(d, &text, s);
             self.texts[d] = text;
-            let (_, p_veto) =
-                procedure::adoption_odds(&model.rules, draft.procedural, &s.probs, &mut s.dp);
+            let p_veto = procedure::veto_probability(
+                &model.rules,
+                draft.procedural,
+                &s.probs,
+                expectation.p_adopt,
+                &mut s.dp,
+            );
             if p_veto >= WITHDRAW_AT {
                 self.skip(b, BallotStatus::Withdrawn, p_veto, tracer);
                 return;
@@ -196,8 +201,13 @@ impl Replication<'_> {
     /// Casts every member's vote on ballot `b` from the latent values in `s.deltas`, then
     /// decides it. Each member draws its own ordered-logit vote; each bloc settles a common
     /// vote from its members' own votes; each bloc follower then takes the common vote
-    /// with probability κ. The number of draws never depends on the parameters' values,
-    /// so neighbouring sweep cells stay on common random numbers.
+    /// with probability κ; a member with turnout below 1 is present with that probability.
+    /// The main stream gives one draw per member and one per bloc follower whatever the
+    /// thresholds, temperatures, cohesions and turnouts are (a draw is made even where τ
+    /// or κ makes the answer certain), and presence is drawn from its own stream, so the
+    /// number of main-stream draws never depends on the parameters' values and
+    /// neighbouring sweep cells stay on common random numbers. (It depends on the
+    /// structure: who is in a bloc.)
     fn vote<T: Tracer>(
         &mut self,
         b: usize,
@@ -250,7 +260,7 @@ impl Replication<'_> {
                     vote = s.common[k as usize];
                 }
             }
-            if model.any_absence && rng::open_unit(&mut self.rng) >= m.turnout[i] {
+            if model.any_absence && rng::open_unit(&mut self.presence) >= m.turnout[i] {
                 continue; // absent: does not vote
             }
             match vote {

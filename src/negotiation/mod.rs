@@ -11,9 +11,10 @@
 
 mod consultations;
 mod meeting;
+mod memo;
 
 use crate::behaviour::{self, Vote, VoteProbabilities};
-use crate::engine::rng::{self, replication_rng};
+use crate::engine::rng::{self, presence_rng, replication_rng};
 use crate::engine::EventQueue;
 use crate::model::Model;
 use crate::outcome::{BallotRecord, Outcome};
@@ -60,6 +61,7 @@ pub(crate) struct Scratch {
     dp: Vec<f64>,
     own: Vec<Vote>,
     common: Vec<Vote>,
+    memo: memo::ProbabilityMemo,
 }
 
 /// The simulator of one replication, reusable across replications on one thread.
@@ -67,6 +69,8 @@ pub(crate) struct Scratch {
 pub struct Replication<'m> {
     model: &'m Model,
     rng: ChaCha8Rng,
+    /// Presence draws only (see [`rng::presence_rng`]); reset only when a turnout is below 1.
+    presence: ChaCha8Rng,
     queue: EventQueue<Event>,
     now: u64,
     meeting_at: u64,
@@ -108,6 +112,7 @@ impl<'m> Replication<'m> {
         Replication {
             model,
             rng: replication_rng(0, 0),
+            presence: presence_rng(0, 0),
             queue: EventQueue::new(),
             now: 0,
             meeting_at: 0,
@@ -133,6 +138,7 @@ impl<'m> Replication<'m> {
                 dp: Vec::with_capacity(n + 2),
                 own: vec![Vote::Abstain; n],
                 common: vec![Vote::Abstain; model.blocs.len()],
+                memo: memo::ProbabilityMemo::new(n),
             },
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
@@ -177,6 +183,9 @@ impl<'m> Replication<'m> {
     fn reset(&mut self, seed: u64, replication: u64) {
         let model = self.model;
         self.rng = replication_rng(seed, replication);
+        if model.any_absence {
+            self.presence = presence_rng(seed, replication);
+        }
         self.queue.clear();
         self.now = 0;
         self.meeting_at = model.negotiation.vote_at;

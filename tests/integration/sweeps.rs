@@ -206,8 +206,18 @@ fn cells_differing_only_in_an_inert_parameter_are_identical() {
     // Cells 0 and 2 differ only in flexibility; so do 1 and 3.
     assert_eq!(cells[0]["summary"], cells[2]["summary"]);
     assert_eq!(cells[1]["summary"], cells[3]["summary"]);
-    // The parameter that matters does change the outcome.
-    assert_ne!(cells[0]["summary"]["drafts"], cells[1]["summary"]["drafts"]);
+    // The parameter that matters moves the outcome the way the model says: a higher act
+    // bonus raises FAR's Δ on the draft, so its P(yes) cannot fall and its P(no) cannot rise
+    // (common random numbers: each replication's noise is the same in both cells).
+    let far = |c: usize, vote: &str| {
+        cells[c]["summary"]["drafts"][0]["votes"]["FAR"][vote]
+            .as_f64()
+            .unwrap()
+    };
+    for (low, high) in [(0, 1), (2, 3)] {
+        assert!(far(high, "no") < far(low, "no"), "{}", far(low, "no"));
+        assert!(far(high, "yes") >= far(low, "yes"));
+    }
 }
 
 #[test]
@@ -610,4 +620,51 @@ fn the_replication_log_has_one_row_per_replication_matching_the_summary() {
         serde_json::json!(["DNK", "FRA", "GBR", "GRC", "SVN"])
     );
     assert_eq!(e5, top["count"].as_u64().unwrap());
+}
+
+/// The replication log of `scenario_text` (600 replications, fixed seed).
+fn replication_log(name: &str, scenario_text: &str) -> String {
+    let dir = temp_dir();
+    let scenario = write_scenario(name, scenario_text);
+    let log = dir.join(format!("{name}.csv"));
+    let out = councilsim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--replications",
+        "600",
+        "--seed",
+        "11",
+        "--replication-log",
+        log.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    read(&log)
+}
+
+#[test]
+fn parameters_that_cannot_change_a_replication_leave_every_row_identical() {
+    // Issue 8 item 11: five members at turnout 0.9999999999 (absent about once in 10^10
+    // draws) used to change half the rows, because presence draws shifted every later vote
+    // draw. Presence now has its own stream; a bloc follower draws whatever its cohesion.
+    let seed = read(Path::new(&seed_scenario()));
+    let baseline = replication_log("turnout-one", &seed);
+    let mut nearly = seed.clone();
+    for id in ["USA", "RUS", "FRA", "KOR", "SOM"] {
+        let at = nearly.find(&format!("[members.{id}]")).unwrap();
+        let stance = at + nearly[at..].find("stance = { ").unwrap() + "stance = { ".len();
+        nearly.insert_str(stance, "turnout = 0.9999999999, ");
+    }
+    assert_ne!(nearly, seed);
+    let rows = baseline.lines().count();
+    assert_eq!(rows, 601);
+    assert_eq!(replication_log("turnout-nearly-one", &nearly), baseline);
+
+    let cohesion = seed.replace("cohesion = 0.9", "cohesion = 0.9000000001");
+    assert_ne!(cohesion, seed);
+    assert_eq!(replication_log("cohesion-nudged", &cohesion), baseline);
+
+    // A turnout that does bite changes rows: the test can fail.
+    let absent = nearly.replace("turnout = 0.9999999999", "turnout = 0.5");
+    assert_ne!(replication_log("turnout-half", &absent), baseline);
 }

@@ -1,0 +1,101 @@
+//! A per-thread memo of each member's vote probabilities, keyed exactly on its latent value.
+//!
+//! The penholder's expectation needs every member's ordered-logit probabilities (two
+//! exponentials each) for every text it weighs. Most of those latent values repeat bit for
+//! bit: every replication starts from the same text, ideal points and pressure, members
+//! that no capital instruction has moved value each candidate text exactly as before, and
+//! the same amendments are weighed round after round. The probabilities are a pure function
+//! of (member, Δ) within one model, so a hit returns exactly the bits a fresh computation
+//! would: results do not depend on what the memo holds, and it lives across the
+//! replications of a thread.
+
+use crate::behaviour::VoteProbabilities;
+
+/// Slots per member (a power of two): direct-mapped on a hash of Δ's bits.
+const SLOTS: usize = 32;
+
+/// Marks an empty slot; never a key, since NaN latent values bypass the memo.
+const EMPTY: u64 = f64::NAN.to_bits();
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: u64,
+    probs: VoteProbabilities,
+}
+
+/// Vote probabilities by (member, exact Δ).
+#[derive(Debug, Default)]
+pub(crate) struct ProbabilityMemo {
+    slots: Vec<Slot>,
+}
+
+impl ProbabilityMemo {
+    /// An empty memo for `members` members (allocates once).
+    pub(crate) fn new(members: usize) -> Self {
+        ProbabilityMemo {
+            slots: vec![
+                Slot {
+                    key: EMPTY,
+                    probs: VoteProbabilities::default(),
+                };
+                members * SLOTS
+            ],
+        }
+    }
+
+    /// Member `i`'s probabilities at latent value `delta`: remembered, or `compute`d and
+    /// remembered. `compute` must be a pure function of `(i, delta)`.
+    #[inline]
+    pub(crate) fn get(
+        &mut self,
+        i: usize,
+        delta: f64,
+        compute: impl FnOnce() -> VoteProbabilities,
+    ) -> VoteProbabilities {
+        if delta.is_nan() {
+            return compute();
+        }
+        let key = delta.to_bits();
+        let hash = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize;
+        let slot = &mut self.slots[i * SLOTS + (hash & (SLOTS - 1))];
+        if slot.key != key {
+            *slot = Slot {
+                key,
+                probs: compute(),
+            };
+        }
+        slot.probs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::behaviour::vote_probabilities;
+
+    #[test]
+    fn a_remembered_value_is_the_computed_one_bit_for_bit() {
+        let mut memo = ProbabilityMemo::new(2);
+        let mut fresh = 0;
+        for round in 0..3 {
+            for k in 0..200 {
+                let delta = (k as f64 * 0.37).sin();
+                for i in 0..2 {
+                    let tau = 0.1 + i as f64 * 0.2;
+                    let p = memo.get(i, delta, || {
+                        fresh += 1;
+                        vote_probabilities(delta, 0.2, 0.3, tau)
+                    });
+                    assert_eq!(p, vote_probabilities(delta, 0.2, 0.3, tau));
+                }
+            }
+            if round == 0 {
+                assert_eq!(fresh, 400);
+            }
+        }
+        // 200 distinct values cannot all stay in 32 slots, but some do.
+        assert!(fresh < 1200);
+        let nan = memo.get(0, f64::NAN, || vote_probabilities(f64::NAN, 0.2, 0.3, 0.1));
+        assert!(nan.yes.is_nan());
+    }
+}
