@@ -9,7 +9,7 @@
 //! | a regular file | the same: the old file is replaced whole, keeping its permissions |
 //! | a symbolic link | follows it: to a regular file, replaces that file (the link stays a link); to a device or FIFO, writes into it; to nothing, refuses |
 //! | a character or block device, a FIFO | writes straight into it (`/dev/null`, a named pipe); never replaces it |
-//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` | writes into that open descriptor, wherever the shell sent it (`>>` appends) |
+//! | `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` | writes into that open descriptor, wherever the shell sent it (`>>` appends) |
 //! | a directory, a socket | refuses, before any work |
 //!
 //! A temporary file is created exclusively (`O_CREAT | O_EXCL`: an existing path, a planted
@@ -65,7 +65,7 @@ enum Destination {
     Descriptor { fd: i32 },
 }
 
-/// The file descriptor a path like `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or
+/// The file descriptor a path like `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or
 /// `/proc/self/fd/N` names. Reopening such a path would start a new file offset (and
 /// following the link to a regular file would replace what `>>` appends to).
 fn named_descriptor(path: &Path) -> Option<i32> {
@@ -74,6 +74,10 @@ fn named_descriptor(path: &Path) -> Option<i32> {
     }
     let text = path.to_str()?;
     match text {
+        // Its link leads to the file the shell redirected into standard input: written
+        // into as an open descriptor (usually refused: it is open for reading), never
+        // replaced.
+        "/dev/stdin" => return Some(0),
         "/dev/stdout" => return Some(1),
         "/dev/stderr" => return Some(2),
         _ => {}

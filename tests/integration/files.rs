@@ -765,3 +765,31 @@ fn run_refuses_to_write_one_file_twice_or_over_its_scenario() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).is_empty());
 }
+
+/// `/dev/stdin` links to whatever the shell redirected into standard input: resolving
+/// the link replaced that file (`run s.toml --output /dev/stdin < notes.txt` destroyed
+/// notes.txt). Like `/dev/stdout`, it is the open descriptor, which is open for reading.
+#[cfg(unix)]
+#[test]
+fn the_file_behind_dev_stdin_is_never_replaced() {
+    let dir = temp_dir();
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "precious").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_councilsim"))
+        .args([
+            "run",
+            &seed_scenario(),
+            "--replications",
+            "20",
+            "--quiet",
+            "--output",
+            "/dev/stdin",
+        ])
+        .stdin(std::fs::File::open(&notes).unwrap())
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "precious");
+    assert_eq!(names(&dir), ["notes.txt"]);
+}
