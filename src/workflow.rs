@@ -10,13 +10,13 @@
 use crate::export::{self, plot, replication_log, report};
 use crate::model::Model;
 use crate::montecarlo::runner::{self, Observer};
-use crate::montecarlo::shard::{self, Partial, ScenarioSource, Shard, PARTIAL_FORMAT};
+use crate::montecarlo::shard::{self, Merged, Partial, ScenarioSource, Shard, PARTIAL_FORMAT};
 use crate::montecarlo::{RunError, Summary};
 use crate::outcome::Outcome;
 use crate::progress::Progress;
 use crate::scenario::sha256_hex;
 use crate::sweep::output::{self, CellResult};
-use crate::sweep::{self, Axis, Cell};
+use crate::sweep::{Axis, Cell};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -163,18 +163,15 @@ pub fn write_partial(path: &Path, partial: &Partial) -> Result<(), JobError> {
     export::write_atomically(path, text.as_bytes()).map_err(io(path))
 }
 
-/// Reads partial results and merges them (see [`shard::merge`]).
-pub fn read_and_merge(paths: &[String]) -> Result<Partial, JobError> {
-    let mut parts = Vec::with_capacity(paths.len());
+/// Reads partial results, checks every part and merges them (see [`shard::merge`]).
+pub fn read_and_merge(paths: &[String]) -> Result<Merged, JobError> {
+    let mut files = Vec::with_capacity(paths.len());
     for p in paths {
         let path = Path::new(p);
         let text = read_input(path, crate::input::MAX_RESULT_BYTES, "partial results")?;
-        let partial: Partial = serde_json::from_str(&text).map_err(|e| {
-            JobError::Refused(format!("{p} is not a councilsim partial result: {e}"))
-        })?;
-        parts.push((p.clone(), partial));
+        files.push((p.clone(), text.into_bytes()));
     }
-    shard::merge(parts).map_err(JobError::Refused)
+    shard::merge_bytes(&files).map_err(JobError::Refused)
 }
 
 /// How a sweep is run; recorded in `manifest.json` and checked by `--resume`.
@@ -310,6 +307,20 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
         merged_from: Vec::new(),
     };
     write_json(&manifest_path, &manifest)?;
+    // Saved cells are checked (and the bad ones named) before the progress bar starts.
+    let kept: Vec<Option<Summary>> = job
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            if !job.resume {
+                return None;
+            }
+            let path = cells_dir.join(format!("cell-{i}.json"));
+            let key = cell_key(&identity, &cell.values);
+            saved_cell(&path, &key, &cell.model, job.replications)
+        })
+        .collect();
     let pool = runner::pool(job.threads)?;
     let mut progress = Progress::new(
         job.quiet,
@@ -317,17 +328,13 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
         job.replications * job.cells.len() as u64,
     );
     let mut summaries = Vec::with_capacity(job.cells.len());
-    for (i, cell) in job.cells.iter().enumerate() {
+    for ((i, cell), kept) in job.cells.iter().enumerate().zip(kept) {
         let key = cell_key(&identity, &cell.values);
         let path = cells_dir.join(format!("cell-{i}.json"));
-        let kept = crate::input::read_text(&path, crate::input::MAX_RESULT_BYTES, "sweep cells")
-            .ok()
-            .and_then(|t| serde_json::from_str::<CellFile>(&t).ok())
-            .filter(|f| job.resume && f.key == key && f.summary.fits(&cell.model));
         let summary = match kept {
-            Some(file) => {
+            Some(summary) => {
                 progress.cell_done(job.replications);
-                file.summary
+                summary
             }
             None => {
                 let mut observer = ProgressOnly(&mut progress);
@@ -363,6 +370,38 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     )?;
     manifest.finished = Some(utc_now());
     write_json(&manifest_path, &manifest)
+}
+
+/// The summary saved in a cell file by an interrupted run of the same sweep, if there is
+/// one and it passes every check; a file that is there but fails one is named in a warning
+/// and the cell is recomputed (it is untrusted data, never a reason to stop the sweep).
+fn saved_cell(path: &Path, key: &str, model: &Model, replications: u64) -> Option<Summary> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return None; // not saved yet
+    }
+    let bytes =
+        match crate::input::read_bounded(path, crate::input::MAX_RESULT_BYTES, "sweep cells") {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("warning: {e}; recomputing this cell");
+                return None;
+            }
+        };
+    let problem = match serde_json::from_slice::<CellFile>(&bytes) {
+        Err(e) => format!("is not a saved sweep cell ({e})"),
+        Ok(file) if file.key != key => {
+            "was saved by a different sweep or cell (its key differs)".to_string()
+        }
+        Ok(file) => match file.summary.validate(model, replications) {
+            Ok(()) => return Some(file.summary),
+            Err(e) => format!("summary.{e}"),
+        },
+    };
+    eprintln!(
+        "warning: {}: {problem}; recomputing this cell",
+        path.display()
+    );
+    None
 }
 
 /// The files a whole sweep writes into its directory, besides `cells/`.
@@ -706,26 +745,18 @@ pub fn write_sweep_outputs(
     Ok(())
 }
 
-/// Writes the outputs of merged sweep shards into `dir`, recompiling the cells from the
-/// scenario text the shards carried.
+/// Writes the outputs of merged sweep shards into `dir`, from the cells compiled (and
+/// checked) from the scenario text the shards carried.
 pub fn write_merged_sweep(
     dir: &Path,
-    merged: &Partial,
+    merged: &Merged,
     parts: &[String],
     plot: bool,
 ) -> Result<(), JobError> {
-    let cells = sweep::plan(&merged.scenario.path, &merged.scenario.text, &merged.grid)
-        .map_err(|e| JobError::Refused(format!("the shards' scenario no longer compiles: {e}")))?;
-    if cells.len() != merged.cells.len()
-        || cells
-            .iter()
-            .zip(&merged.cells)
-            .any(|(c, s)| !s.fits(&c.model))
-    {
-        return Err(JobError::Refused(
-            "the partial results do not match their own scenario's cells".into(),
-        ));
-    }
+    let Merged {
+        partial: merged,
+        cells,
+    } = merged;
     refuse_unless_directory(dir)?;
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     if plot {
@@ -734,7 +765,7 @@ pub fn write_merged_sweep(
     write_sweep_outputs(
         dir,
         &merged.grid,
-        &cells,
+        cells,
         &merged.cells,
         merged.seed,
         merged.replications,

@@ -149,15 +149,14 @@ pub fn merge(
     plot: bool,
 ) -> Result<(), Error> {
     let merged = workflow::read_and_merge(parts)?;
-    if merged.kind == "sweep" {
+    if merged.partial.kind == "sweep" {
         return Ok(workflow::write_merged_sweep(out, &merged, parts, plot)?);
     }
-    let model = scenario::compile(&merged.scenario.path, &merged.scenario.text)?;
-    if !merged.cells[0].fits(&model) {
-        return Err(Error::Job(workflow::JobError::Refused(
-            "the partial results do not match their own scenario".into(),
-        )));
-    }
-    let report = report::build(&model, &merged.cells[0], merged.seed);
+    // A run's part holds exactly one cell, checked with the rest of the part.
+    let report = report::build(
+        &merged.cells[0].model,
+        &merged.partial.cells[0],
+        merged.partial.seed,
+    );
     emit(Some(out.to_path_buf()), &render_report(&report, format)?)
 }

@@ -6,6 +6,7 @@
 //! of the index range into shards. Chunks are taken in batches so that progress can be
 //! reported and per-replication rows streamed in index order with bounded memory.
 
+use super::invariants::BadField;
 use super::summary::Summary;
 use crate::model::Model;
 use crate::negotiation::Replication;
@@ -44,6 +45,9 @@ pub enum RunError {
     /// A per-replication row could not be written.
     #[error("cannot write the replication log: {0}")]
     Log(#[from] std::io::Error),
+    /// A counter would have wrapped around (more replications than 64 bits count).
+    #[error("a counter overflowed: {0}")]
+    Overflow(#[from] BadField),
 }
 
 /// Receives the run's progress and, if it asks for them, rows rendered per replication.
@@ -135,7 +139,7 @@ pub fn run_range(
         let mut done = 0;
         for (summary, text) in &results {
             done += summary.replications;
-            total.merge(summary);
+            total.merge(summary)?;
             if rows {
                 observer.rows(text)?;
             }

@@ -5,8 +5,10 @@
 //! carries the scenario text itself, so `merge` needs nothing else, and the raw integer
 //! counters, so the merge is exact: merged shards equal the unsharded run bit for bit.
 
+use super::invariants::BadField;
 use super::summary::Summary;
-use crate::sweep::Axis;
+use crate::scenario::{self, limits, sha256_hex};
+use crate::sweep::{self, Axis, Cell};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -132,37 +134,220 @@ pub struct Partial {
     pub cells: Vec<Summary>,
 }
 
-/// Merges partial results (with the files they came from, for messages). Every part must
-/// come from the same scenario, version, seed, grid and replication count, and every
-/// replication index must be covered exactly once.
-pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
+impl Partial {
+    /// The replications this part covers.
+    pub fn covered(&self) -> u64 {
+        self.range[1].saturating_sub(self.range[0])
+    }
+
+    /// Checks what a part says about itself, before anything is compiled: the format and
+    /// version, the kind, the scenario's hash against its text, the limits, and that the
+    /// range is the one its shard covers.
+    pub fn validate_header(&self) -> Result<(), BadField> {
+        if self.format != PARTIAL_FORMAT {
+            return Err(BadField::new(
+                "format",
+                format!("is `{}`, not `{PARTIAL_FORMAT}`", self.format),
+            ));
+        }
+        let version = env!("CARGO_PKG_VERSION");
+        if self.version != version {
+            return Err(BadField::new(
+                "version",
+                format!(
+                    "the part was made by councilsim {}, this is {version}; merge with the version that made the parts",
+                    self.version
+                ),
+            ));
+        }
+        match (self.kind.as_str(), self.grid.is_empty(), self.cells.len()) {
+            ("run", true, 1) | ("sweep", false, _) => {}
+            ("run", _, _) => {
+                return Err(BadField::new(
+                    "cells",
+                    "a run's part holds one result and no sweep grid",
+                ))
+            }
+            ("sweep", _, _) => return Err(BadField::new("grid", "a sweep's part needs a grid")),
+            (other, _, _) => {
+                return Err(BadField::new(
+                    "kind",
+                    format!("is `{other}`, not `run` or `sweep`"),
+                ))
+            }
+        }
+        if self.scenario.text.len() as u64 > limits::MAX_FILE_BYTES {
+            return Err(BadField::new(
+                "scenario.text",
+                format!(
+                    "is {} bytes; scenarios are limited to {} bytes",
+                    self.scenario.text.len(),
+                    limits::MAX_FILE_BYTES
+                ),
+            ));
+        }
+        let hash = sha256_hex(self.scenario.text.as_bytes());
+        if self.scenario.sha256 != hash {
+            return Err(BadField::new(
+                "scenario.sha256",
+                format!(
+                    "is {}, but the scenario text in the part hashes to {hash}: the text or the hash was changed",
+                    self.scenario.sha256
+                ),
+            ));
+        }
+        if self.replications == 0 || self.replications > limits::MAX_REPLICATIONS {
+            return Err(BadField::new(
+                "replications",
+                format!(
+                    "is {}, not from 1 to {}",
+                    self.replications,
+                    limits::MAX_REPLICATIONS
+                ),
+            ));
+        }
+        let Shard { index, count } = self.shard;
+        if count == 0 || index >= count {
+            return Err(BadField::new(
+                "shard",
+                format!("{index}/{count} is not a shard (I/N with I from 0 to N - 1)"),
+            ));
+        }
+        let range = self.shard.range(self.replications);
+        if self.range != [range.start, range.end] {
+            return Err(BadField::new(
+                "range",
+                format!(
+                    "is {}..{}, but shard {index}/{count} of {} replications covers {}..{}",
+                    self.range[0], self.range[1], self.replications, range.start, range.end
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Compiles the scenario the part carries (each cell of its grid for a sweep), as
+    /// `check` would, and checks that it is the scenario the part names.
+    pub fn compile(&self) -> Result<Vec<Cell>, BadField> {
+        let source = &self.scenario;
+        let invalid = |e: String| {
+            BadField::new(
+                "scenario.text",
+                format!("is not a valid scenario:\n{}", e.trim_end()),
+            )
+        };
+        let cells = if self.kind == "run" {
+            let model = scenario::compile(&source.path, &source.text)
+                .map_err(|e| invalid(e.render(false)))?;
+            vec![Cell {
+                values: Vec::new(),
+                model,
+            }]
+        } else {
+            sweep::plan(&source.path, &source.text, &self.grid).map_err(|e| match e {
+                sweep::PlanError::Grid(m) => BadField::new("grid", m),
+                sweep::PlanError::Cells(bad) => invalid(
+                    bad.iter()
+                        .map(|(cell, e)| format!("cell {cell}:\n{}", e.render(false)))
+                        .collect(),
+                ),
+            })?
+        };
+        if let Some(cell) = cells.first() {
+            if cell.model.name != source.name {
+                return Err(BadField::new(
+                    "scenario.name",
+                    format!(
+                        "is `{}`, but the scenario text names itself `{}`",
+                        source.name, cell.model.name
+                    ),
+                ));
+            }
+        }
+        if cells.len() != self.cells.len() {
+            return Err(BadField::new(
+                "cells",
+                format!(
+                    "has {} results, but the grid makes {} cells",
+                    self.cells.len(),
+                    cells.len()
+                ),
+            ));
+        }
+        Ok(cells)
+    }
+
+    /// Checks every counter of every cell against the compiled `cells` (see
+    /// [`Summary::validate`]).
+    pub fn validate_cells(&self, cells: &[Cell]) -> Result<(), BadField> {
+        if cells.len() != self.cells.len() {
+            return Err(BadField::new(
+                "cells",
+                format!("has {} results, not {}", self.cells.len(), cells.len()),
+            ));
+        }
+        for (i, (summary, cell)) in self.cells.iter().zip(cells).enumerate() {
+            summary
+                .validate(&cell.model, self.covered())
+                .map_err(|e| e.within(&format!("cells[{i}]")))?;
+        }
+        Ok(())
+    }
+
+    /// Every check of a part read on its own: header, scenario, counters. Returns the
+    /// compiled cells the counters were checked against.
+    pub fn validate(&self) -> Result<Vec<Cell>, BadField> {
+        self.validate_header()?;
+        let cells = self.compile()?;
+        self.validate_cells(&cells)?;
+        Ok(cells)
+    }
+}
+
+/// Parses a part file's bytes (`name` is the file, for messages) without trusting them yet.
+pub fn parse(name: &str, bytes: &[u8]) -> Result<Partial, String> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| format!("{name} is not a councilsim partial result: {e}"))
+}
+
+/// Parses, checks and merges part files given as `(name, bytes)`: what `merge` does once
+/// the files are read, so the fuzz target exercises exactly this.
+pub fn merge_bytes(files: &[(String, Vec<u8>)]) -> Result<Merged, String> {
+    let parts = files
+        .iter()
+        .map(|(name, bytes)| parse(name, bytes).map(|p| (name.clone(), p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    merge(parts)
+}
+
+/// Merged parts, with the scenario cells they were checked against.
+#[derive(Debug)]
+pub struct Merged {
+    /// The whole run or sweep, as one partial result covering every replication.
+    pub partial: Partial,
+    /// The compiled cells (one for a run), in grid order.
+    pub cells: Vec<Cell>,
+}
+
+/// Merges partial results (with the files they came from, for messages). Every part is
+/// checked before it is used (see [`Partial::validate`]); every part must come from the
+/// same scenario, version, seed, grid and replication count, and every replication index
+/// must be covered exactly once. Errors name the file and, for a bad part, the field.
+pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Merged, String> {
     let Some((first_file, first)) = parts.first().cloned() else {
         return Err("no partial results to merge".into());
     };
-    if first.cells.is_empty() || first.range[0] > first.range[1] {
-        return Err(format!("{first_file} holds no result"));
-    }
+    let bad = |file: &str, e: BadField| format!("{file}: {e}");
     for (file, p) in &parts {
-        if p.range[0] > p.range[1] || p.range[1] > p.replications {
-            return Err(format!(
-                "{file} covers an impossible range {}..{}",
-                p.range[0], p.range[1]
-            ));
-        }
-        if p.format != PARTIAL_FORMAT {
-            return Err(format!(
-                "{file} is not a councilsim partial result ({})",
-                p.format
-            ));
-        }
+        p.validate_header().map_err(|e| bad(file, e))?;
+    }
+    let cells = first.compile().map_err(|e| bad(&first_file, e))?;
+    for (file, p) in &parts {
         let differs = |what: &str, a: String, b: String| {
             Err(format!(
                 "{file} and {first_file} come from different runs: {what} {a} vs {b}"
             ))
         };
-        if p.version != first.version {
-            return differs("version", p.version.clone(), first.version.clone());
-        }
         if p.kind != first.kind {
             return differs("kind", p.kind.clone(), first.kind.clone());
         }
@@ -171,6 +356,13 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
                 "scenario sha256",
                 p.scenario.sha256.clone(),
                 first.scenario.sha256.clone(),
+            );
+        }
+        if p.scenario.name != first.scenario.name {
+            return differs(
+                "scenario name",
+                p.scenario.name.clone(),
+                first.scenario.name.clone(),
             );
         }
         if p.seed != first.seed {
@@ -190,13 +382,8 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
                 format!("{:?}", first.grid),
             );
         }
-        if p.cells.len() != first.cells.len() {
-            return differs(
-                "cell count",
-                p.cells.len().to_string(),
-                first.cells.len().to_string(),
-            );
-        }
+        // Same hash and checked hashes: the same text, so the same compiled cells.
+        p.validate_cells(&cells).map_err(|e| bad(file, e))?;
     }
     // Shards of one split: name the missing or doubled ones.
     let count = first.shard.count;
@@ -209,15 +396,25 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
                 ));
             }
         }
-        let missing: Vec<String> = (0..count)
-            .filter(|i| !parts.iter().any(|(_, p)| p.shard.index == *i))
-            .map(|i| {
-                let r = Shard { index: i, count }.range(first.replications);
-                format!("shard {i}/{count} (replications {}..{})", r.start, r.end)
-            })
-            .collect();
-        if !missing.is_empty() {
-            return Err(format!("missing {}", missing.join(", ")));
+        if parts.len() as u64 != count {
+            let missing: Vec<String> = (0..count)
+                .filter(|i| !parts.iter().any(|(_, p)| p.shard.index == *i))
+                .take(10)
+                .map(|i| {
+                    let r = Shard { index: i, count }.range(first.replications);
+                    format!("shard {i}/{count} (replications {}..{})", r.start, r.end)
+                })
+                .collect();
+            let more = count - parts.len() as u64;
+            return Err(format!(
+                "missing {}{}",
+                missing.join(", "),
+                if more > 10 {
+                    format!(" and {} more", more - 10)
+                } else {
+                    String::new()
+                }
+            ));
         }
     }
     parts.sort_by_key(|(_, p)| (p.range[0], p.range[1]));
@@ -234,7 +431,9 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
             ));
         }
         if start < covered {
-            let (other_file, other) = previous.expect("an earlier part covered them");
+            let Some((other_file, other)) = previous else {
+                return Err(format!("{file}: range starts before 0"));
+            };
             return Err(format!(
                 "replications {start}..{} are covered twice: {} in {file} and {} in {other_file}",
                 covered.min(end),
@@ -256,12 +455,23 @@ pub fn merge(mut parts: Vec<(String, Partial)>) -> Result<Partial, String> {
     merged.shard = Shard { index: 0, count: 1 };
     for (cell, summary) in merged.cells.iter_mut().enumerate() {
         let mut total = parts[0].1.cells[cell].clone();
-        for (_, p) in &parts[1..] {
-            total.merge(&p.cells[cell]);
+        for (file, p) in &parts[1..] {
+            total
+                .merge(&p.cells[cell])
+                .map_err(|e| bad(file, e.within(&format!("cells[{cell}]"))))?;
         }
         *summary = total;
     }
-    Ok(merged)
+    // Sums of valid parts are valid; checked once more because the report trusts them.
+    for (i, (summary, cell)) in merged.cells.iter().zip(&cells).enumerate() {
+        summary
+            .validate(&cell.model, merged.replications)
+            .map_err(|e| format!("the merged result: {}", e.within(&format!("cells[{i}]"))))?;
+    }
+    Ok(Merged {
+        partial: merged,
+        cells,
+    })
 }
 
 #[cfg(test)]

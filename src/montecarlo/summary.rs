@@ -7,6 +7,7 @@
 //! ballot) and draft abstention sets seen (at most 2ⁿ, and in practice a few thousand),
 //! never directly on the number of replications.
 
+use super::invariants::BadField;
 use crate::memberset::MemberSet;
 use crate::model::{Ballot, Model};
 use crate::outcome::BallotRecord;
@@ -57,13 +58,6 @@ impl Moments {
         self.count += 1;
         self.sum += x as u128;
         self.sum_squares += (x as u128) * (x as u128);
-    }
-
-    /// Adds another set of observations.
-    pub fn merge(&mut self, other: &Moments) {
-        self.count += other.count;
-        self.sum += other.sum;
-        self.sum_squares += other.sum_squares;
     }
 
     /// The mean (0 with no observation).
@@ -161,30 +155,56 @@ impl BallotSummary {
         v
     }
 
-    fn merge(&mut self, other: &BallotSummary) {
+    /// Whether this ballot keeps `abstention_blocs` and `pivotal` (drafts do).
+    pub fn tracks_blocs(&self) -> bool {
+        self.tracks_blocs
+    }
+
+    /// Adds `other` (the same ballot) into `self`, refusing to wrap around.
+    fn merge(&mut self, other: &BallotSummary) -> Result<(), BadField> {
+        fn add(field: &str, a: &mut u64, b: u64) -> Result<(), BadField> {
+            *a = a
+                .checked_add(b)
+                .ok_or_else(|| BadField::new(field, "the merged count does not fit in 64 bits"))?;
+            Ok(())
+        }
+        if self.tracks_blocs != other.tracks_blocs
+            || self.vetoed_by.len() != other.vetoed_by.len()
+            || self.pivotal.len() != other.pivotal.len()
+        {
+            return Err(BadField::new(
+                "tracks_blocs",
+                "summaries of different ballots",
+            ));
+        }
         for (a, b) in self.status.iter_mut().zip(&other.status) {
-            *a += b;
+            add("status", a, *b)?;
         }
         for (a, b) in self.vetoed_by.iter_mut().zip(&other.vetoed_by) {
-            *a += b;
+            add("vetoed_by", a, *b)?;
         }
         for (a, b) in self.votes.iter_mut().zip(&other.votes) {
             for k in 0..3 {
-                a[k] += b[k];
+                add("votes", &mut a[k], b[k])?;
             }
         }
         for (a, b) in self.yes_histogram.iter_mut().zip(&other.yes_histogram) {
-            *a += b;
+            add("yes_histogram", a, *b)?;
         }
         for (k, v) in &other.tallies {
-            *self.tallies.entry(*k).or_insert(0) += v;
+            add("tallies", self.tallies.entry(*k).or_insert(0), *v)?;
         }
         for (a, b) in self.pivotal.iter_mut().zip(&other.pivotal) {
-            *a += b;
+            add("pivotal", a, *b)?;
         }
         for (k, v) in &other.abstention_blocs {
-            *self.abstention_blocs.entry(*k).or_insert(0) += v;
+            add(
+                "abstention_blocs",
+                self.abstention_blocs.entry(*k).or_insert(0),
+                *v,
+            )?;
         }
+        Ok(())
     }
 }
 
@@ -262,28 +282,30 @@ impl Summary {
         }
     }
 
-    /// Whether this summary has the shape of `model`'s (a summary read from a file is
-    /// checked before it is reported).
-    pub fn fits(&self, model: &Model) -> bool {
-        let n = model.members.len();
-        self.ballots.len() == model.ballots.len()
-            && self.ballots.iter().all(|b| {
-                b.votes.len() == n
-                    && b.vetoed_by.len() == n
-                    && b.yes_histogram.len() == n + 1
-                    && (b.pivotal.is_empty() || b.pivotal.len() == n)
-            })
-    }
-
-    /// Adds `other` (from the same model) into `self`; exact and order-independent.
-    pub fn merge(&mut self, other: &Summary) {
-        self.replications += other.replications;
-        self.duration.merge(&other.duration);
-        self.rounds.merge(&other.rounds);
-        self.events.merge(&other.events);
-        for (a, b) in self.ballots.iter_mut().zip(&other.ballots) {
-            a.merge(b);
+    /// Adds `other` (from the same model) into `self`; exact and order-independent. Counts
+    /// never wrap: a total that does not fit is an error naming the field (only summaries
+    /// read from files can get there).
+    pub fn merge(&mut self, other: &Summary) -> Result<(), BadField> {
+        if self.ballots.len() != other.ballots.len() {
+            return Err(BadField::new("ballots", "summaries of different scenarios"));
         }
+        self.replications = self
+            .replications
+            .checked_add(other.replications)
+            .ok_or_else(|| BadField::new("replications", "the merged count does not fit"))?;
+        self.duration
+            .checked_merge(&other.duration)
+            .map_err(|e| e.within("duration"))?;
+        self.rounds
+            .checked_merge(&other.rounds)
+            .map_err(|e| e.within("rounds"))?;
+        self.events
+            .checked_merge(&other.events)
+            .map_err(|e| e.within("events"))?;
+        for (k, (a, b)) in self.ballots.iter_mut().zip(&other.ballots).enumerate() {
+            a.merge(b).map_err(|e| e.within(&format!("ballots[{k}]")))?;
+        }
+        Ok(())
     }
 }
 

@@ -408,16 +408,11 @@ fn penholder_council(yes_voters: usize, a: f64) -> Council {
     council
 }
 
-/// E01's asks and the penholder's answers, and the text put in blue.
-#[allow(clippy::type_complexity)] // a test helper's tuple, read right where it is built
-fn answers(
-    council: &Council,
-) -> (
-    Vec<Ask>,
-    Vec<(Verdict, Expectation, Expectation, Option<Expectation>)>,
-    f64,
-    u32,
-) {
+/// An answer as traced: the verdict, E before, E as asked and E of the compromise.
+type Answer = (Verdict, Expectation, Expectation, Option<Expectation>);
+
+/// E01's asks and the penholder's answers, the text put in blue and the rounds held.
+fn answers(council: &Council) -> (Vec<Ask>, Vec<Answer>, f64, u32) {
     let model = council.model();
     let e01 = ix(&model, "E01");
     let (outcome, entries) = traced(&model, 0);

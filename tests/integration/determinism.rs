@@ -108,26 +108,43 @@ fn the_trace_command_replays_replication_r_of_the_run_command() {
     assert_eq!(histogram, replayed);
 }
 
+/// Different seeds give independent replications, checked by value: E01 has ideal 0 and the
+/// text stands at 0, so its Δ on the draft is its act bonus 0.125, exactly its yes threshold;
+/// with τ = 0.5 it votes yes with probability σ(0) = ½ and otherwise abstains (its no
+/// threshold, 10, is out of reach: P(no) = σ(−20.25) < 10⁻⁸). Under each seed the yes count over N replications is Binomial(N, ½); and replication
+/// r of seed 1 and of seed 2 agree with probability ½ if the seeds' streams are independent
+/// (a seed that shifted or reused the streams would push this towards 0 or 1). Each count is
+/// checked within 4.5 sd (√N/2).
 #[test]
-fn different_seeds_give_different_replications() {
-    let model = councilsim::scenario::load(&seed_scenario()).unwrap();
-    let a = montecarlo::run(
-        &model,
-        RunConfig {
-            replications: 2000,
-            seed: 1,
-            threads: 2,
-        },
-    )
-    .unwrap();
-    let b = montecarlo::run(
-        &model,
-        RunConfig {
-            replications: 2000,
-            seed: 2,
-            threads: 2,
-        },
-    )
-    .unwrap();
-    assert_ne!(a, b);
+fn different_seeds_give_independent_replications() {
+    use councilsim::trace::NoTrace;
+    let mut members = crate::support::Council::fifteen(0.0);
+    members[5] = crate::support::Member::new("E01", false, 0.0)
+        .act_bonus(0.125)
+        .thresholds(0.125, 10.0)
+        .tau(0.5);
+    let model = crate::support::Council::new(members, 0.0).model();
+    let e01 = model.members.ids.iter().position(|m| m == "E01").unwrap();
+    let n = 4000u64;
+    let (mut one, mut two) = (Replication::new(&model), Replication::new(&model));
+    let (mut yes1, mut yes2, mut same) = (0u64, 0u64, 0u64);
+    for r in 0..n {
+        let a = one.run(1, r, &mut NoTrace).ballots[0].yes.contains(e01);
+        let b = two.run(2, r, &mut NoTrace).ballots[0].yes.contains(e01);
+        yes1 += a as u64;
+        yes2 += b as u64;
+        same += (a == b) as u64;
+    }
+    let half = n as f64 / 2.0;
+    let tolerance = 4.5 * (n as f64).sqrt() / 2.0;
+    for (what, count) in [
+        ("yes, seed 1", yes1),
+        ("yes, seed 2", yes2),
+        ("agreeing", same),
+    ] {
+        assert!(
+            (count as f64 - half).abs() < tolerance,
+            "{what}: {count} of {n}"
+        );
+    }
 }

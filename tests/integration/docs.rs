@@ -12,18 +12,62 @@ fn the_readme_example_is_the_tutorial_file_and_it_compiles() {
     councilsim::scenario::compile("tutorial.toml", &tutorial).unwrap();
 }
 
-#[test]
-fn every_shipped_scenario_is_valid() {
-    let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            councilsim::scenario::load(path.to_str().unwrap()).unwrap_or_else(|e| panic!("{e}"));
-            count += 1;
+/// Every `.toml` under `scenarios/`, recursively, sorted.
+fn shipped_scenarios() -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
         }
     }
-    assert!(count >= 2);
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        &mut out,
+    );
+    out.sort();
+    out
+}
+
+#[test]
+fn every_shipped_scenario_is_checked_by_the_binary_and_runs() {
+    let files = shipped_scenarios();
+    // Today: the seed case, the tutorial, the General Assembly, nine historical votes and two
+    // reforms.
+    assert!(files.len() >= 14, "{files:?}");
+    let mut args = vec!["check".to_string()];
+    args.extend(files.iter().map(|p| p.to_str().unwrap().to_string()));
+    let out = crate::support::councilsim(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", crate::support::stderr(&out));
+    for file in &files {
+        let model =
+            councilsim::scenario::load(file.to_str().unwrap()).unwrap_or_else(|e| panic!("{e}"));
+        let n = 200;
+        let summary = councilsim::montecarlo::run(
+            &model,
+            councilsim::montecarlo::RunConfig {
+                replications: n,
+                seed: 1,
+                threads: 2,
+            },
+        )
+        .unwrap();
+        assert_eq!(summary.replications, n, "{}", file.display());
+        // Every replication reaches the meeting and settles each draft: voted or withdrawn,
+        // never left pending (which the summary would count as not tabled).
+        for (b, ballot) in summary.ballots.iter().enumerate() {
+            if let councilsim::model::Ballot::Draft(_) = model.ballots[b] {
+                use councilsim::outcome::BallotStatus;
+                let settled = ballot.voted() + ballot.count(BallotStatus::Withdrawn);
+                assert_eq!(settled, n, "{} ballot {b}", file.display());
+            }
+        }
+        assert!(summary.duration.mean() > 0.0, "{}", file.display());
+    }
 }
 
 /// The cluster recipes the README shows are the files in `deploy/` that `.ci/slurm-e2e`

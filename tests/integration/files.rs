@@ -307,7 +307,7 @@ fn start_a_logged_run(ignored: &str) -> (Child, PathBuf) {
         output.to_str().unwrap(),
     ];
     let child = if ignored.is_empty() {
-        spawn(&args)
+        spawn_with_default_signals(&args)
     } else {
         Command::new("sh")
             .arg("-c")
@@ -335,6 +335,34 @@ fn start_a_logged_run(ignored: &str) -> (Child, PathBuf) {
     // Let it write some rows.
     std::thread::sleep(Duration::from_millis(300));
     (child, dir)
+}
+
+/// Spawns the binary with SIGINT, SIGTERM and SIGHUP at their default dispositions, as a
+/// terminal gives them. A test suite started from a script in the background (`&`, `nohup`,
+/// as CI may start it) inherits SIGINT ignored, and an ignored signal stays ignored by
+/// design (`a_signal_ignored_at_start_stays_ignored`), so without this reset the tests
+/// would depend on how the suite was started.
+#[cfg(unix)]
+fn spawn_with_default_signals(args: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_councilsim"));
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: between fork and exec only `signal`, which is async-signal-safe, is called.
+    unsafe {
+        command.pre_exec(|| {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                if libc::signal(signal, libc::SIG_DFL) == libc::SIG_ERR {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    command.spawn().expect("the councilsim binary runs")
 }
 
 #[cfg(unix)]

@@ -66,7 +66,6 @@ fn every_shipped_scenario_backtests_with_exact_modal_results_and_tallies() {
             if let Some(agreement) = b["agreement"].as_u64() {
                 assert_eq!(agreement, b["members"].as_u64().unwrap(), "{id}");
                 assert!(b["brier"].as_f64().unwrap() < 0.05, "{id}");
-                assert!(b["log_likelihood"].as_f64().unwrap() < 0.0, "{id}");
             }
         }
     }
@@ -81,6 +80,52 @@ fn every_shipped_scenario_backtests_with_exact_modal_results_and_tallies() {
         table.contains("total: 1 scenarios · modal result exact 7/7"),
         "{table}"
     );
+}
+
+/// A council whose votes are certain (τ = 0: Δ = 0.25 + 0.3 = 0.55 > a for all fifteen, so
+/// 15-0-0 in every replication), backtested against a record in which E01 voted no (14-1-0,
+/// still adopted). Per member the backtest scores the shares of its N replications
+/// (N = all, the draft is always voted): fourteen members voted as recorded every time, E01
+/// never. Hence, by hand:
+/// - agreement 14 of 15;
+/// - Brier = mean over members of Σ_k (p_k − o_k)²: 0 for fourteen, (1 − 0)² + (0 − 1)² = 2
+///   for E01, so 2/15;
+/// - log likelihood = Σ ln((count_real + ½)/(N + 2)) = 14·ln((N + ½)/(N + 2)) + ln(½/(N + 2)).
+#[test]
+fn backtest_scores_equal_their_closed_forms() {
+    let mut council = Council::new(Council::fifteen(0.5), 0.5);
+    let yes: Vec<String> = council
+        .members
+        .iter()
+        .filter(|m| m.id != "E01")
+        .map(|m| format!("\"{}\"", m.id))
+        .collect();
+    council.extra = format!(
+        "[observed]\nsource = \"constructed\"\n\n[[observed.ballots]]\nid = \"D1\"\nresult = \"adopted\"\nyes = [{}]\nno = [\"E01\"]\nabstain = []\n",
+        yes.join(", ")
+    );
+    let path = write_scenario("scored.toml", &council.toml());
+    let n: f64 = 300.0;
+    let out = councilsim(&[
+        "backtest",
+        path.to_str().unwrap(),
+        "--replications",
+        "300",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let checks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let b = &checks[0]["ballots"][0];
+    assert_eq!(b["agreement"].as_u64(), Some(14), "{b}");
+    assert_eq!(b["members"].as_u64(), Some(15));
+    let brier = b["brier"].as_f64().unwrap();
+    assert!((brier - 2.0 / 15.0).abs() < 1e-12, "{brier}");
+    let expected = 14.0 * ((n + 0.5) / (n + 2.0)).ln() + (0.5 / (n + 2.0)).ln();
+    let ll = b["log_likelihood"].as_f64().unwrap();
+    assert!((ll - expected).abs() < 1e-9, "{ll} vs {expected}");
+    assert_eq!(b["result_exact"], true);
+    assert_eq!(b["tally_exact"], false, "15-0-0 modelled, 14-1-0 recorded");
 }
 
 #[test]

@@ -13,6 +13,8 @@ mod history;
 mod model;
 mod negotiation;
 mod procedure;
+mod readme;
 mod seed;
 mod support;
 mod sweeps;
+mod tampering;

@@ -206,8 +206,18 @@ fn cells_differing_only_in_an_inert_parameter_are_identical() {
     // Cells 0 and 2 differ only in flexibility; so do 1 and 3.
     assert_eq!(cells[0]["summary"], cells[2]["summary"]);
     assert_eq!(cells[1]["summary"], cells[3]["summary"]);
-    // The parameter that matters does change the outcome.
-    assert_ne!(cells[0]["summary"]["drafts"], cells[1]["summary"]["drafts"]);
+    // The parameter that matters moves the outcome the way the model says: a higher act
+    // bonus raises FAR's Δ on the draft, so its P(yes) cannot fall and its P(no) cannot rise
+    // (common random numbers: each replication's noise is the same in both cells).
+    let far = |c: usize, vote: &str| {
+        cells[c]["summary"]["drafts"][0]["votes"]["FAR"][vote]
+            .as_f64()
+            .unwrap()
+    };
+    for (low, high) in [(0, 1), (2, 3)] {
+        assert!(far(high, "no") < far(low, "no"), "{}", far(low, "no"));
+        assert!(far(high, "yes") >= far(low, "yes"));
+    }
 }
 
 #[test]
