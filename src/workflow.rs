@@ -287,7 +287,14 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
     let identity = identity(job);
     let cells_dir = job.out.join("cells");
     let manifest_path = job.out.join("manifest.json");
-    let earlier = prepare_sweep_dir(job.out, job.resume)?;
+    let earlier = prepare_sweep_dir(
+        job.out,
+        if job.resume {
+            DirUse::Resume
+        } else {
+            DirUse::Fresh
+        },
+    )?;
     if let (true, Some(earlier)) = (job.resume, &earlier) {
         refuse_if_different(&earlier.identity, &identity)?;
     }
@@ -435,19 +442,38 @@ fn is_part_name(file_name: &str) -> bool {
         .is_some_and(|(i, n)| number(i) && number(n))
 }
 
-/// Makes `out` ready for a whole sweep, refusing it if it holds anything a sweep did not
-/// write, and returns the manifest of the sweep that was there, if any.
+/// What a command does with a sweep's directory: the same files are written into it
+/// either way, so the same files are refused.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DirUse {
+    /// A fresh sweep: the earlier sweep's saved cells are deleted.
+    Fresh,
+    /// `sweep --resume`: the saved cells are kept.
+    Resume,
+    /// `merge` of sweep shards: the results are written, `cells/` is neither made nor
+    /// touched.
+    Merge,
+}
+
+/// Makes `out` ready for a whole sweep (or a merged one), refusing it if it holds anything
+/// a sweep did not write, and returns the manifest of the sweep that was there, if any.
 ///
 /// councilsim's own files are recognised strictly: the exact names it writes, as regular
 /// files (never a symbolic link); top-level results only beside a valid manifest; shard
 /// parts and its own leftover temporary files are left alone. A fresh sweep then deletes
 /// the previous sweep's saved cells, each checked by name, index and content, in a real
 /// `cells/` directory (a link is never followed) — and nothing else.
-fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobError> {
+fn prepare_sweep_dir(out: &Path, mode: DirUse) -> Result<Option<Manifest>, JobError> {
+    let resume = mode != DirUse::Fresh;
     let cells_dir = out.join("cells");
     match std::fs::metadata(out) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(&cells_dir).map_err(io(&cells_dir))?;
+            let made = if mode == DirUse::Merge {
+                out
+            } else {
+                &cells_dir
+            };
+            std::fs::create_dir_all(made).map_err(io(made))?;
             return Ok(None);
         }
         Err(e) => return Err(io(out)(e)),
@@ -561,7 +587,7 @@ fn prepare_sweep_dir(out: &Path, resume: bool) -> Result<Option<Manifest>, JobEr
             std::fs::remove_file(path).map_err(io(path))?;
         }
     }
-    if !has_cells_dir {
+    if !has_cells_dir && mode != DirUse::Merge {
         std::fs::create_dir(&cells_dir).map_err(io(&cells_dir))?;
     }
     Ok(manifest)
@@ -598,9 +624,7 @@ pub fn run_sweep_shard(job: SweepShardJob<'_>) -> Result<(), JobError> {
     ));
     // Refuse an output that cannot be written before anything runs.
     refuse_unless_directory(job.out)?;
-    if job.out.exists() {
-        export::check_output(&file).map_err(io(&file))?;
-    }
+    refuse_unless_own_file(&file)?;
     let range = job.shard.range(job.replications);
     let mut summaries = Vec::with_capacity(job.cells.len());
     for cell in job.cells {
@@ -623,7 +647,31 @@ pub fn run_sweep_shard(job: SweepShardJob<'_>) -> Result<(), JobError> {
         summaries,
     );
     std::fs::create_dir_all(job.out).map_err(io(job.out))?;
+    // Again: the run may have taken hours.
+    refuse_unless_own_file(&file)?;
     write_partial(&file, &part)
+}
+
+/// Refuses a path the program names inside the user's directory (a shard's part) if it
+/// exists as anything but a regular file: the user named the directory, not where a
+/// planted link points, so a link is not followed (a device or FIFO is not written).
+fn refuse_unless_own_file(path: &Path) -> Result<(), JobError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.is_file() => Err(JobError::Refused(format!(
+            "refusing to write {}: it is {}, not a file councilsim wrote; move it away",
+            path.display(),
+            if m.file_type().is_symlink() {
+                "a symbolic link"
+            } else if m.is_dir() {
+                "a directory"
+            } else {
+                "not a regular file"
+            }
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(path)(e)),
+    }
 }
 
 /// Refuses an `--out` directory that exists as something else (a file, a device).
@@ -757,11 +805,12 @@ pub fn write_merged_sweep(
         partial: merged,
         cells,
     } = merged;
-    refuse_unless_directory(dir)?;
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
     if plot {
         check_plottable(&merged.grid)?;
     }
+    // The same files as a whole sweep's, so the same rule: never through a planted link,
+    // never over a file that no sweep wrote.
+    prepare_sweep_dir(dir, DirUse::Merge)?;
     write_sweep_outputs(
         dir,
         &merged.grid,

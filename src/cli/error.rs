@@ -105,7 +105,8 @@ impl Error {
         let safe = |m: String| printable_lines(&m).into_owned();
         let mut text = String::new();
         match self {
-            Error::Arguments(e) => text = e.render().to_string(),
+            // clap quotes the offending argument as typed.
+            Error::Arguments(e) => text = safe(e.render().to_string()),
             Error::Usage(m) => text = safe(format!("error: {m}\n")),
             Error::Scenario(e) => text = load_error(e, color),
             Error::Scenarios(list) => {

@@ -138,15 +138,62 @@ pub fn power(path: &str, format: RunFormat) -> Result<(), Error> {
     emit(None, &text)
 }
 
-/// `councilsim check`: validates every file, prints a line for each valid one and
-/// reports every problem of the others. A reader that closes standard output early
-/// stops the lines, not the checks: an invalid file still makes the exit code 2.
-pub fn check(paths: &[String]) -> Result<(), Error> {
-    let mut failed = Vec::new();
-    let mut reader_gone = false;
-    for path in paths {
-        let loaded = scenario::read(path).and_then(|text| {
-            let model = scenario::compile(path, &text).map_err(scenario::LoadError::Invalid)?;
+/// Loads the scenario at `path` and checks its `[[sweep]]` tables as `sweep` would (paths
+/// that name a member, a key and a value type of this scenario): a file that `check`
+/// passes is one `sweep` accepts. Problems of both kinds are reported together.
+fn check_one(path: &str) -> Result<crate::model::Model, scenario::LoadError> {
+    let text = scenario::read(path)?;
+    let compiled = scenario::compile(path, &text);
+    let sweeps = scenario::parse_raw(path, &text).ok().and_then(|raw| {
+        match crate::sweep::grid::axes_from_file(path, &text, &raw.sweep) {
+            Err(problems) => Some(problems),
+            // Each axis's extreme values alone on a valid base: a key the scenario does
+            // not know, or a value out of its range, fails the cell in `sweep`. Once per
+            // axis, and at most two compilations per axis, whatever the grid's size.
+            Ok(axes) if compiled.is_ok() => {
+                let grid = crate::sweep::grid::cell_count(&axes);
+                let mut problems: Vec<scenario::Problem> = Vec::new();
+                if let (true, Some(first)) =
+                    (grid > crate::sweep::grid::MAX_CELLS, raw.sweep.first())
+                {
+                    problems.push(scenario::Problem::new(
+                        first.path.span(),
+                        format!(
+                            "the grid has {grid} cells; sweeps are limited to {}",
+                            crate::sweep::grid::MAX_CELLS
+                        ),
+                        "too many cells",
+                    ));
+                }
+                problems.extend(raw.sweep.iter().zip(&axes).filter_map(|(declared, axis)| {
+                    extremes(&axis.values).into_iter().find_map(|value| {
+                        let patch = [(axis.path.clone(), value)];
+                        let error = scenario::compile_patched(path, &text, &patch).err()?;
+                        let why: Vec<&str> =
+                            error.problems.iter().map(|p| p.message.as_str()).collect();
+                        Some(scenario::Problem::new(
+                            declared.path.span(),
+                            format!(
+                                "sweeping `{}` to {} makes an invalid scenario: {}",
+                                axis.path,
+                                value.shown(),
+                                why.join("; ")
+                            ),
+                            "cannot sweep this",
+                        ))
+                    })
+                }));
+                (!problems.is_empty()).then(|| scenario::ScenarioError {
+                    path: path.to_string(),
+                    source: std::sync::Arc::new(text.clone()),
+                    problems,
+                })
+            }
+            Ok(_) => None,
+        }
+    });
+    match (compiled, sweeps) {
+        (Ok(model), None) => {
             if !model.warnings.is_empty() {
                 // Warnings go to standard error: the file is valid and the check passes.
                 eprint!(
@@ -155,8 +202,41 @@ pub fn check(paths: &[String]) -> Result<(), Error> {
                 );
             }
             Ok(model)
-        });
-        match loaded {
+        }
+        (Ok(_), Some(problems)) => Err(scenario::LoadError::Invalid(problems)),
+        (Err(mut error), Some(problems)) => {
+            error.problems.extend(problems.problems);
+            Err(scenario::LoadError::Invalid(error))
+        }
+        (Err(error), None) => Err(scenario::LoadError::Invalid(error)),
+    }
+}
+
+/// The smallest and the largest of `values` (both booleans, if swept): the values the
+/// ranges of a scenario's keys reject first.
+fn extremes(values: &[scenario::PatchValue]) -> Vec<scenario::PatchValue> {
+    let key = |v: &scenario::PatchValue| v.as_f64().unwrap_or(0.0);
+    let mut out: Vec<scenario::PatchValue> = Vec::new();
+    let numbers = values.iter().filter(|v| v.as_f64().is_some());
+    let low = numbers.clone().min_by(|a, b| key(a).total_cmp(&key(b)));
+    let high = numbers.max_by(|a, b| key(a).total_cmp(&key(b)));
+    let flags = values.iter().filter(|v| v.as_f64().is_none());
+    for v in low.into_iter().chain(high).chain(flags) {
+        if !out.contains(v) {
+            out.push(*v);
+        }
+    }
+    out
+}
+
+/// `councilsim check`: validates every file, prints a line for each valid one and
+/// reports every problem of the others. A reader that closes standard output early
+/// stops the lines, not the checks: an invalid file still makes the exit code 2.
+pub fn check(paths: &[String]) -> Result<(), Error> {
+    let mut failed = Vec::new();
+    let mut reader_gone = false;
+    for path in paths {
+        match check_one(path) {
             Ok(model) if !reader_gone => {
                 let line = format!(
                     "ok: {} ({}: {} members, {} dimensions, {} drafts, {} amendments, {} motions)\n",

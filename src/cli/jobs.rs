@@ -44,6 +44,11 @@ fn source_of(path: &str, text: String, model: &Model) -> ScenarioSource {
 /// `councilsim run`: the whole run as a report, or one shard as a partial result.
 pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
     let (text, model) = read_once(args.path)?;
+    refuse_same_files(
+        std::path::Path::new(args.path),
+        args.output.as_deref(),
+        args.replication_log.as_deref(),
+    )?;
     if let Some(path) = &args.output {
         export::check_output(path).map_err(|source| Error::Write {
             target: path.display().to_string(),
@@ -77,6 +82,34 @@ pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
     }
     let report = report::build(&model, &summary, seed);
     emit(args.output, &render_report(&report, args.format)?)
+}
+
+/// Refuses `--output` and `--replication-log` naming the same file (one result would
+/// silently replace the other), or either naming the scenario (it would be destroyed).
+fn refuse_same_files(
+    scenario: &std::path::Path,
+    output: Option<&std::path::Path>,
+    log: Option<&std::path::Path>,
+) -> Result<(), Error> {
+    let named = [("--output", output), ("--replication-log", log)];
+    for (i, (flag, path)) in named.iter().enumerate() {
+        let Some(path) = path else { continue };
+        if export::same_file(path, scenario) {
+            return Err(Error::Usage(format!(
+                "{flag} {} is the scenario file; name another file for the results",
+                path.display()
+            )));
+        }
+        for (other_flag, other) in &named[i + 1..] {
+            if other.is_some_and(|other| export::same_file(path, other)) {
+                return Err(Error::Usage(format!(
+                    "{flag} and {other_flag} name the same file ({}); one would replace the other",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What `sweep` was asked to do.

@@ -1,32 +1,82 @@
-//! Random streams: one ChaCha8 stream per replication, and the few draws the model needs.
+//! Random streams: one ChaCha8 stream per replication, cut into one sub-stream per random
+//! process, and the few draws the model needs.
 //!
 //! Replication r of seed S always uses `ChaCha8Rng::seed_from_u64(S)` with stream r, set
 //! before the first draw. That is what makes `trace --replication r` replay exactly the
 //! replication `run` counted, on any thread and in any shard.
+//!
+//! Each random process reads its own stretch of stream r, starting at a fixed word position
+//! (ChaCha8's word position has 68 bits; the stretches are 2⁶⁴ words apart, far more than a
+//! replication ever reads):
+//!
+//! | process | first word | draws |
+//! |---|---|---|
+//! | [`Stream::Votes`] | 0 | vote noise and bloc-follower draws at the meeting |
+//! | [`Stream::Consultations`] | 2⁶⁴ | round lengths and lobbying contact times |
+//! | [`Stream::Instructions`] | 2 · 2⁶⁴ | capital instructions: arrival times, member, dimension, size |
+//! | [`Stream::Presence`] | 4 · 2⁶⁴ = 2⁶⁶ | does a member turn up to vote? |
+//!
+//! So the number of draws one process makes (no instruction at rate 0, one more round
+//! when rounds are shorter, no presence draw when every turnout is 1) never shifts another
+//! process's draws: replication r of two scenarios that differ in such a parameter still
+//! share their vote draws, which is what common random numbers across a sweep need.
 
 use crate::model::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// The generator of replication `replication` under master seed `seed`.
+/// The random processes of a replication, each read from its own part of the replication's
+/// stream (see the module documentation for the layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Vote noise and bloc-follower draws at the meeting.
+    Votes,
+    /// Consultation round lengths and lobbying contact times.
+    Consultations,
+    /// Capital instructions: when, who, on which dimension, by how much.
+    Instructions,
+    /// Presence at the vote (drawn only when a turnout is below 1).
+    Presence,
+}
+
+impl Stream {
+    /// Where the process's draws begin in the replication's stream, in 32-bit words.
+    pub const fn first_word(self) -> u128 {
+        match self {
+            Stream::Votes => 0,
+            Stream::Consultations => 1 << 64,
+            Stream::Instructions => 2 << 64,
+            Stream::Presence => 4 << 64,
+        }
+    }
+}
+
+/// The generator of replication `replication` under master seed `seed`, at word 0 (where
+/// the vote draws are read).
 pub fn replication_rng(seed: u64, replication: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(replication);
     rng
 }
 
-/// Where, in replication r's stream, the presence draws begin (in 32-bit words): far beyond
-/// anything the rest of the replication reads (2⁶⁶ words), so they never overlap.
-const PRESENCE_WORD: u128 = 1 << 66;
+/// Moves `rng` (a replication's generator) to the start of `process`'s draws: the same
+/// stream, read from [`Stream::first_word`]. Cheap: no block is computed until the first
+/// draw.
+pub fn seek(rng: &mut ChaCha8Rng, process: Stream) {
+    rng.set_word_pos(process.first_word());
+}
+
+/// The generator of replication `replication`'s draws for `process`.
+pub fn process_rng(seed: u64, replication: u64, process: Stream) -> ChaCha8Rng {
+    let mut rng = replication_rng(seed, replication);
+    seek(&mut rng, process);
+    rng
+}
 
 /// The generator of replication `replication`'s presence draws (does a member turn up to
-/// vote?): the same stream as [`replication_rng`], read from a distant position. Keeping
-/// them apart means the number of presence draws (none when every turnout is 1) never
-/// shifts the replication's other draws, so common random numbers hold across turnout.
+/// vote?): [`Stream::Presence`] of the replication's stream.
 pub fn presence_rng(seed: u64, replication: u64) -> ChaCha8Rng {
-    let mut rng = replication_rng(seed, replication);
-    rng.set_word_pos(PRESENCE_WORD);
-    rng
+    process_rng(seed, replication, Stream::Presence)
 }
 
 /// A uniform draw in the open interval (0, 1), from 53 random bits.
@@ -92,6 +142,46 @@ mod tests {
         assert!(first.iter().all(|x| !other.contains(x)));
         assert_eq!(presence_rng(7, 3).next_u64(), other[0]);
         assert_ne!(presence_rng(7, 4).next_u64(), other[0]);
+    }
+
+    #[test]
+    fn every_process_reads_its_own_part_of_the_stream() {
+        let processes = [
+            Stream::Votes,
+            Stream::Consultations,
+            Stream::Instructions,
+            Stream::Presence,
+        ];
+        let draws: Vec<Vec<u64>> = processes
+            .iter()
+            .map(|&p| {
+                let mut rng = process_rng(7, 3, p);
+                (0..64).map(|_| rng.next_u64()).collect()
+            })
+            .collect();
+        for (a, x) in draws.iter().enumerate() {
+            for y in &draws[a + 1..] {
+                assert!(x.iter().all(|v| !y.contains(v)));
+            }
+        }
+        // Votes are the replication's stream from word 0; any process is reproducible
+        // and depends on the replication.
+        assert_eq!(replication_rng(7, 3).next_u64(), draws[0][0]);
+        assert_eq!(
+            process_rng(7, 3, Stream::Instructions).next_u64(),
+            draws[2][0]
+        );
+        assert_ne!(
+            process_rng(7, 4, Stream::Instructions).next_u64(),
+            draws[2][0]
+        );
+        // Seeking a generator that has already drawn lands where a fresh one starts.
+        let mut used = replication_rng(7, 3);
+        used.next_u64();
+        seek(&mut used, Stream::Consultations);
+        assert_eq!(used.next_u64(), draws[1][0]);
+        // Word positions have 68 bits: every start is distinct within them.
+        assert!(processes.iter().all(|p| p.first_word() < 1 << 68));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! | a regular file | the same: the old file is replaced whole, keeping its permissions |
 //! | a symbolic link | follows it: to a regular file, replaces that file (the link stays a link); to a device or FIFO, writes into it; to nothing, refuses |
 //! | a character or block device, a FIFO | writes straight into it (`/dev/null`, a named pipe); never replaces it |
-//! | `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` | writes into that open descriptor, wherever the shell sent it (`>>` appends) |
+//! | `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` | writes into that open descriptor, wherever the shell sent it (`>>` appends) |
 //! | a directory, a socket | refuses, before any work |
 //!
 //! A temporary file is created exclusively (`O_CREAT | O_EXCL`: an existing path, a planted
@@ -65,7 +65,7 @@ enum Destination {
     Descriptor { fd: i32 },
 }
 
-/// The file descriptor a path like `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or
+/// The file descriptor a path like `/dev/stdin`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or
 /// `/proc/self/fd/N` names. Reopening such a path would start a new file offset (and
 /// following the link to a regular file would replace what `>>` appends to).
 fn named_descriptor(path: &Path) -> Option<i32> {
@@ -74,6 +74,10 @@ fn named_descriptor(path: &Path) -> Option<i32> {
     }
     let text = path.to_str()?;
     match text {
+        // Its link leads to the file the shell redirected into standard input: written
+        // into as an open descriptor (usually refused: it is open for reading), never
+        // replaced.
+        "/dev/stdin" => return Some(0),
         "/dev/stdout" => return Some(1),
         "/dev/stderr" => return Some(2),
         _ => {}
@@ -186,6 +190,41 @@ fn destination(target: &Path) -> io::Result<Destination> {
 /// link to nothing or a path in a missing directory (see [`is_refusal`]).
 pub fn check_output(path: &Path) -> io::Result<()> {
     destination(path).map(|_| ())
+}
+
+/// Whether writing `a` and writing `b` would replace the same file: the same existing
+/// regular file (through any links or spellings), or the same new path. One result would
+/// silently overwrite the other, or an input be destroyed by an output. Devices, FIFOs and
+/// open descriptors are written into, not replaced, so they never clash.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    fn identity(path: &Path) -> Option<(u64, u64, Option<PathBuf>)> {
+        if named_descriptor(path).is_some() {
+            return None;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    Some((m.dev(), m.ino(), None))
+                }
+                #[cfg(not(unix))]
+                {
+                    std::fs::canonicalize(path).ok().map(|p| (0, 0, Some(p)))
+                }
+            }
+            Ok(_) => None,
+            Err(_) => {
+                // Not there yet: where it would be created.
+                let dir = std::fs::canonicalize(parent_dir(path)).ok()?;
+                Some((0, 0, Some(dir.join(path.file_name()?))))
+            }
+        }
+    }
+    match (identity(a), identity(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// Attempts at a fresh temporary name before giving up.

@@ -13,5 +13,7 @@ pub mod report;
 pub mod table;
 pub mod trace;
 
-pub use atomic::{check_output, is_refusal, temporary_target, write_atomically, AtomicFile};
+pub use atomic::{
+    check_output, is_refusal, same_file, temporary_target, write_atomically, AtomicFile,
+};
 pub use printable::{printable, printable_lines};

@@ -34,13 +34,13 @@ impl Replication<'_> {
     /// Opens a consultation round on draft `d` if it can end before the meeting, with one
     /// lobbying contact per relation at a uniform time inside it.
     pub(super) fn schedule_round(&mut self, d: usize) {
-        let length = rng::duration(&mut self.rng, self.model.negotiation.round_length);
+        let length = rng::duration(&mut self.consultations, self.model.negotiation.round_length);
         let end = self.now + length;
         if end >= self.draft_meeting_at(d) {
             return;
         }
         for relation in 0..self.model.relations.len() {
-            let at = self.now + rng::index(&mut self.rng, length as usize) as u64;
+            let at = self.now + rng::index(&mut self.consultations, length as usize) as u64;
             self.schedule(
                 at,
                 Event::Lobby {
@@ -437,9 +437,9 @@ impl Replication<'_> {
         self.instruction_pending = false;
         let model = self.model;
         let k = model.dim_count();
-        let i = rng::index(&mut self.rng, model.members.len());
-        let dim = rng::index(&mut self.rng, k);
-        let u = rng::open_unit(&mut self.rng);
+        let i = rng::index(&mut self.instructions, model.members.len());
+        let dim = rng::index(&mut self.instructions, k);
+        let u = rng::open_unit(&mut self.instructions);
         let range = &model.dims[dim];
         let step = (2.0 * u - 1.0) * model.negotiation.instruction_size * (range.hi - range.lo);
         let from = self.ideal[i * k + dim];

@@ -251,12 +251,14 @@ impl Replication<'_> {
     /// decides it. Each member draws its own ordered-logit vote; each bloc settles a common
     /// vote from its members' own votes; each bloc follower then takes the common vote
     /// with probability κ; a member with turnout below 1 is present with that probability.
-    /// The main stream gives one draw per member and one per bloc follower whatever the
-    /// thresholds, temperatures, cohesions and turnouts are (a draw is made even where τ
-    /// or κ makes the answer certain), and presence is drawn from its own stream, so the
-    /// number of main-stream draws never depends on the parameters' values and
-    /// neighbouring sweep cells stay on common random numbers. (It depends on the
-    /// structure: who is in a bloc.)
+    /// The vote stream ([`rng::Stream::Votes`]) gives one draw per member and one per bloc
+    /// follower whatever the thresholds, temperatures, cohesions and turnouts are (a draw
+    /// is made even where τ or κ makes the answer certain). Nothing else reads it:
+    /// presence, consultations and capital instructions each have their own part of the
+    /// replication's stream. So the vote draws never shift with a parameter's value, nor
+    /// with how many rounds, contacts or instructions came before, and neighbouring sweep
+    /// cells stay on common random numbers. (They do follow the structure and the course
+    /// of the meeting: who is in a bloc, which ballots are held.)
     fn vote<T: Tracer>(
         &mut self,
         b: usize,
@@ -272,7 +274,7 @@ impl Replication<'_> {
             tracer.latent(b as u16, &s.deltas);
         }
         for (i, st) in stances.iter().enumerate() {
-            let u = rng::open_unit(&mut self.rng);
+            let u = rng::open_unit(&mut self.votes);
             s.own[i] = sampled_vote(s.deltas[i], st.yes, st.no, st.tau, u);
         }
         for (k, bloc) in model.blocs.iter().enumerate() {
@@ -302,7 +304,7 @@ impl Replication<'_> {
         for (i, stance) in stances.iter().enumerate() {
             let mut vote = s.own[i];
             if let Some(k) = m.primary_bloc[i] {
-                let u = rng::open_unit(&mut self.rng);
+                let u = rng::open_unit(&mut self.votes);
                 if u < model.blocs[k as usize].cohesion {
                     vote = s.common[k as usize];
                 }

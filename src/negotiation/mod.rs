@@ -14,7 +14,7 @@ mod meeting;
 mod memo;
 
 use crate::behaviour::{self, Vote, VoteProbabilities};
-use crate::engine::rng::{self, presence_rng, replication_rng};
+use crate::engine::rng::{self, presence_rng, replication_rng, Stream};
 use crate::engine::EventQueue;
 use crate::model::{Model, Reference};
 use crate::outcome::{BallotRecord, Outcome};
@@ -70,8 +70,13 @@ pub(crate) struct Scratch {
 #[derive(Debug)]
 pub struct Replication<'m> {
     model: &'m Model,
-    rng: ChaCha8Rng,
-    /// Presence draws only (see [`rng::presence_rng`]); reset only when a turnout is below 1.
+    /// Vote noise and bloc-follower draws ([`Stream::Votes`]).
+    votes: ChaCha8Rng,
+    /// Round lengths and lobbying contact times ([`Stream::Consultations`]).
+    consultations: ChaCha8Rng,
+    /// Capital instructions ([`Stream::Instructions`]).
+    instructions: ChaCha8Rng,
+    /// Presence draws only ([`Stream::Presence`]); reset only when a turnout is below 1.
     presence: ChaCha8Rng,
     queue: EventQueue<Event>,
     now: u64,
@@ -119,7 +124,9 @@ impl<'m> Replication<'m> {
         let drafts = model.drafts.len();
         Replication {
             model,
-            rng: replication_rng(0, 0),
+            votes: replication_rng(0, 0),
+            consultations: replication_rng(0, 0),
+            instructions: replication_rng(0, 0),
             presence: presence_rng(0, 0),
             queue: EventQueue::new(),
             now: 0,
@@ -192,10 +199,19 @@ impl<'m> Replication<'m> {
 
     fn reset(&mut self, seed: u64, replication: u64) {
         let model = self.model;
-        self.rng = replication_rng(seed, replication);
+        // One generator per random process, each at its own part of replication r's stream,
+        // so no process's number of draws shifts another's (see `engine::rng`). Seeking
+        // computes nothing: a process that makes no draw costs no block.
+        let stream = replication_rng(seed, replication);
+        self.consultations.clone_from(&stream);
+        rng::seek(&mut self.consultations, Stream::Consultations);
+        self.instructions.clone_from(&stream);
+        rng::seek(&mut self.instructions, Stream::Instructions);
         if model.any_absence {
-            self.presence = presence_rng(seed, replication);
+            self.presence.clone_from(&stream);
+            rng::seek(&mut self.presence, Stream::Presence);
         }
+        self.votes = stream;
         self.queue.clear();
         self.now = 0;
         for (at, meeting) in self.meeting_at.iter_mut().zip(&model.meetings) {
@@ -248,7 +264,7 @@ impl<'m> Replication<'m> {
         if rate <= 0.0 || self.instruction_pending {
             return;
         }
-        let wait = -rng::open_unit(&mut self.rng).ln() / rate;
+        let wait = -rng::open_unit(&mut self.instructions).ln() / rate;
         let at = self.now + wait.round().max(1.0) as u64;
         if at < self.last_meeting_at() {
             self.instruction_pending = true;

@@ -404,6 +404,20 @@ pub fn user_words(message: &str) -> String {
     for (rust, user) in words {
         out = out.replace(rust, user);
     }
+    // An integer beyond 64 bits: "invalid type: integer `N` as i128" names the Rust type
+    // it was read as; it is a number out of range.
+    const PRIMITIVES: [&str; 14] = [
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+        "f32", "f64",
+    ];
+    for primitive in PRIMITIVES {
+        let read_as = format!("` as {primitive}");
+        if out.contains(&read_as) {
+            out = out
+                .replace("invalid type: integer `", "integer `")
+                .replace(&read_as, "` is out of range");
+        }
+    }
     shorten_quoted_numbers(&out)
 }
 
@@ -460,6 +474,14 @@ mod tests {
         let mark = shown.lines().find(|l| l.contains('┬')).unwrap();
         let column = |line: &str, c: char| line.chars().position(|x| x == c).unwrap();
         assert_eq!(column(code, '"'), column(mark, '┬') - 1, "{shown}");
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_out_of_range_not_a_rust_type() {
+        assert_eq!(
+            user_words("invalid type: integer `99999999999999999999` as i128, expected i64"),
+            "integer `1e20` is out of range, expected an integer"
+        );
     }
 
     #[test]

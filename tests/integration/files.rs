@@ -307,7 +307,7 @@ fn start_a_logged_run(ignored: &str) -> (Child, PathBuf) {
         output.to_str().unwrap(),
     ];
     let child = if ignored.is_empty() {
-        spawn(&args)
+        spawn_with_default_signals(&args)
     } else {
         Command::new("sh")
             .arg("-c")
@@ -335,6 +335,34 @@ fn start_a_logged_run(ignored: &str) -> (Child, PathBuf) {
     // Let it write some rows.
     std::thread::sleep(Duration::from_millis(300));
     (child, dir)
+}
+
+/// Spawns the binary with SIGINT, SIGTERM and SIGHUP at their default dispositions, as a
+/// terminal gives them. A test suite started from a script in the background (`&`, `nohup`,
+/// as CI may start it) inherits SIGINT ignored, and an ignored signal stays ignored by
+/// design (`a_signal_ignored_at_start_stays_ignored`), so without this reset the tests
+/// would depend on how the suite was started.
+#[cfg(unix)]
+fn spawn_with_default_signals(args: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_councilsim"));
+    command
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: between fork and exec only `signal`, which is async-signal-safe, is called.
+    unsafe {
+        command.pre_exec(|| {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                if libc::signal(signal, libc::SIG_DFL) == libc::SIG_ERR {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    command.spawn().expect("the councilsim binary runs")
 }
 
 #[cfg(unix)]
@@ -587,4 +615,181 @@ fn a_sweep_refuses_a_directory_that_is_not_a_sweeps() {
     ]);
     assert_refused_naming(&out, &[&file]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+// ---- files councilsim names inside the user's directory: merge of sweeps, sweep shards ----
+
+fn sweep_shard(out: &Path, index: usize) -> Output {
+    councilsim(&[
+        "sweep",
+        &seed_scenario(),
+        "--set",
+        "blocs.E5.cohesion=0.5,0.9",
+        "--replications",
+        "30",
+        "--quiet",
+        "--shard",
+        &format!("{index}/2"),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// `merge --out DIR` of sweep shards writes the same files as a sweep, so it follows the
+/// same rule: never through a planted link, never over a file no sweep wrote.
+#[cfg(unix)]
+#[test]
+fn a_merged_sweep_never_writes_through_a_link_or_over_the_users_files() {
+    let dir = temp_dir();
+    let parts = dir.join("parts");
+    for i in 0..2 {
+        let out = sweep_shard(&parts, i);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let part_args: Vec<String> = (0..2)
+        .map(|i| {
+            parts
+                .join(format!("part-{i}-of-2.json"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let merge = |out_dir: &Path| {
+        let mut args = vec!["merge"];
+        args.extend(part_args.iter().map(String::as_str));
+        args.extend(["--out", out_dir.to_str().unwrap()]);
+        councilsim(&args)
+    };
+    let thesis = dir.join("thesis.csv");
+    std::fs::write(&thesis, "years of work").unwrap();
+    let res = dir.join("res");
+    std::fs::create_dir(&res).unwrap();
+    std::os::unix::fs::symlink("../thesis.csv", res.join("cells.csv")).unwrap();
+    let out = merge(&res);
+    assert_refused_naming(&out, &[&res.join("cells.csv")]);
+    assert_eq!(std::fs::read_to_string(&thesis).unwrap(), "years of work");
+    assert_eq!(names(&res), ["cells.csv"]);
+    std::fs::remove_file(res.join("cells.csv")).unwrap();
+    // The user's own file with a result's name.
+    std::fs::write(res.join("summary.json"), "my notes").unwrap();
+    let out = merge(&res);
+    assert_refused_naming(&out, &[&res.join("summary.json")]);
+    assert_eq!(
+        std::fs::read_to_string(res.join("summary.json")).unwrap(),
+        "my notes"
+    );
+    std::fs::remove_file(res.join("summary.json")).unwrap();
+    // An empty directory, the same one again (its own results), the parts' own directory
+    // and a new one are all fine; no cells/ is made.
+    for out_dir in [&res, &res, &parts, &dir.join("new").join("dir")] {
+        let out = merge(out_dir);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(out_dir.join("summary.json").is_file());
+        assert!(!out_dir.join("cells").exists());
+    }
+}
+
+/// A shard's part is a name councilsim picks inside the user's `--out`: a link planted
+/// there is refused, not followed.
+#[cfg(unix)]
+#[test]
+fn a_sweep_shard_never_writes_through_a_planted_link() {
+    let dir = temp_dir();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let out_dir = dir.join("parts");
+    std::fs::create_dir(&out_dir).unwrap();
+    let part = out_dir.join("part-0-of-2.json");
+    std::os::unix::fs::symlink("../victim.txt", &part).unwrap();
+    let out = sweep_shard(&out_dir, 0);
+    assert_refused_naming(&out, &[&part]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(names(&out_dir), ["part-0-of-2.json"]);
+    let out = sweep_shard(&out_dir, 1);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// `run` writes two files at most; naming one file twice (or the scenario) would lose a
+/// result or the input without a word. Refused before any work, whatever the spelling.
+#[cfg(unix)]
+#[test]
+fn run_refuses_to_write_one_file_twice_or_over_its_scenario() {
+    let dir = temp_dir();
+    let scenario = dir.join("s.toml");
+    std::fs::copy(seed_scenario(), &scenario).unwrap();
+    let original = std::fs::read(&scenario).unwrap();
+    std::os::unix::fs::symlink("s.toml", dir.join("link.toml")).unwrap();
+    let s = scenario.to_str().unwrap().to_string();
+    let at = |name: &str| dir.join(name).display().to_string();
+    let spelled_twice = format!(
+        "{}/../{}/x.json",
+        at(""),
+        dir.file_name().unwrap().to_str().unwrap()
+    );
+    for (flag_a, a, flag_b, b) in [
+        (
+            "--output",
+            at("x.json"),
+            "--replication-log",
+            spelled_twice.clone(),
+        ),
+        ("--output", at("s.toml"), "", String::new()),
+        ("--replication-log", at("link.toml"), "", String::new()),
+    ] {
+        let mut args = vec!["run", &s, "--replications", "20", "--quiet", flag_a, &a];
+        if !flag_b.is_empty() {
+            args.extend([flag_b, b.as_str()]);
+        }
+        let out = councilsim(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("same file") || stderr(&out).contains("is the scenario file"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(&scenario).unwrap(), original);
+        assert!(!dir.join("x.json").exists());
+    }
+    // Devices are written into, not replaced: naming one twice is fine.
+    let out = councilsim(&[
+        "run",
+        &s,
+        "--replications",
+        "20",
+        "--quiet",
+        "--output",
+        "/dev/null",
+        "--replication-log",
+        "/dev/null",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+}
+
+/// `/dev/stdin` links to whatever the shell redirected into standard input: resolving
+/// the link replaced that file (`run s.toml --output /dev/stdin < notes.txt` destroyed
+/// notes.txt). Like `/dev/stdout`, it is the open descriptor, which is open for reading.
+#[cfg(unix)]
+#[test]
+fn the_file_behind_dev_stdin_is_never_replaced() {
+    let dir = temp_dir();
+    let notes = dir.join("notes.txt");
+    std::fs::write(&notes, "precious").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_councilsim"))
+        .args([
+            "run",
+            &seed_scenario(),
+            "--replications",
+            "20",
+            "--quiet",
+            "--output",
+            "/dev/stdin",
+        ])
+        .stdin(std::fs::File::open(&notes).unwrap())
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "precious");
+    assert_eq!(names(&dir), ["notes.txt"]);
 }

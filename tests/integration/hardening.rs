@@ -376,6 +376,10 @@ fn a_withdrawn_ballot_has_no_votes() {
     for record in [
         "{ id = \"D1\", result = \"withdrawn\", yes = [\"AAA\", \"BBB\"], no = [\"CCC\"] }",
         "{ id = \"D1\", result = \"withdrawn\", tally = [2, 1, 0] }",
+        // Partial votes, a tally beyond the body: still one problem, not also "no
+        // recorded vote for CCC" or a tally that disagrees with votes that are not there.
+        "{ id = \"D1\", result = \"withdrawn\", yes = [\"AAA\", \"BBB\"], tally = [2, 0, 0] }",
+        "{ id = \"D1\", result = \"withdrawn\", yes = [\"AAA\"], tally = [9, 9, 9] }",
     ] {
         let err = rejected("withdrawn", &with_record(record));
         assert!(err.contains("was withdrawn, so it has no votes"), "{err}");
@@ -430,4 +434,144 @@ fn every_problem_once_in_one_run() {
     let text = format!("{BASE}\n[templates.UNUSED]\nturnout = 2.0\n");
     let err = rejected("template-unused", &text);
     assert!(err.contains("turnout must be"), "{err}");
+}
+
+/// `check` passes only what `sweep` accepts: a `[[sweep]]` naming a member the scenario
+/// lacks, a key it does not know or a value out of range is reported (once per axis, at
+/// the sweep's path), as `sweep` would refuse it.
+#[test]
+fn check_reports_the_sweeps_that_sweep_would_refuse() {
+    let sweep = |path: &str, values: &str| {
+        format!("[[sweep]]\npath = \"{path}\"\nvalues = [{values}]\n\n{BASE}")
+    };
+    for (name, text, says) in [
+        (
+            "sweep-ghost",
+            sweep("members.GHOST.stance.act_bonus", "1"),
+            "`GHOST` is not a member",
+        ),
+        (
+            "sweep-unknown-key",
+            sweep("bogus", "1, 2"),
+            "unknown field `bogus`",
+        ),
+        (
+            "sweep-out-of-range",
+            sweep("members.AAA.stance.act_bonus", "1, 2e6, 3e6"),
+            "to 3e6 makes an invalid scenario: act_bonus must be a number from -1e6 to 1e6",
+        ),
+        (
+            "sweep-too-many-cells",
+            sweep(
+                "members.AAA.stance.act_bonus",
+                &(0..10_001)
+                    .map(|i| format!("{}", i as f64 / 1e5))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            "the grid has 10001 cells; sweeps are limited to 10000",
+        ),
+    ] {
+        let err = rejected(name, &text);
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.contains(&format!("{name}.toml:2:8")), "{name}: {err}");
+        assert!(err.contains("1 problem found"), "{name}: {err}");
+        // And `sweep` refuses the same file.
+        let path = write_scenario(&format!("{name}.toml"), &text);
+        let out_dir = temp_dir().join("out");
+        let out = councilsim(&[
+            "sweep",
+            path.to_str().unwrap(),
+            "--replications",
+            "5",
+            "--quiet",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+    }
+    // A valid sweep still passes.
+    let path = write_scenario(
+        "sweep-valid.toml",
+        &sweep("members.AAA.stance.act_bonus", "0.1, 0.5"),
+    );
+    let out = councilsim(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("ok: "), "{}", stdout(&out));
+}
+
+/// Drafts, amendments and motions are all ballots, named by id in the record and the
+/// replication log: an amendment or a motion with a draft's id made the record `D1`
+/// match the motion (backtest compared the wrong ballot) and the log carry two
+/// `D1:result` columns. Refused, once, where the second id stands.
+#[test]
+fn ballots_of_different_kinds_need_ids_of_their_own() {
+    let motion = "[[motions]]\nid = \"D1\"\nkind = \"postpone\"\nmovers = [\"AAA\"]\n\n";
+    for (name, text, says) in [
+        (
+            "amendment-with-a-drafts-id",
+            edited("id = \"AM1\"", "id = \"D1\""),
+            "amendment `D1` has the id of a draft",
+        ),
+        (
+            "motion-with-a-drafts-id",
+            edited("[[amendments]]", &format!("{motion}[[amendments]]")),
+            "motion `D1` has the id of a draft",
+        ),
+        (
+            "motion-with-an-amendments-id",
+            edited(
+                "[[amendments]]",
+                &format!("{}[[amendments]]", motion.replace("D1", "AM1")),
+            ),
+            "motion `AM1` has the id of an amendment",
+        ),
+    ] {
+        let err = rejected(name, &text);
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(err.contains("1 problem found"), "{name}: {err}");
+    }
+}
+
+/// An integer beyond 64 bits was "invalid type: integer `1e20` as i128, expected an
+/// integer": a Rust type name, and a contradiction. It is a number out of range.
+#[test]
+fn integers_beyond_64_bits_are_out_of_range_in_the_users_words() {
+    for (name, text) in [
+        (
+            "huge-quota",
+            edited("quota = 2", "quota = 99999999999999999999"),
+        ),
+        (
+            "huge-seed",
+            format!("{BASE}\n[montecarlo]\nseed = 99999999999999999999\n"),
+        ),
+    ] {
+        let err = rejected(name, &text);
+        assert!(
+            err.contains("integer `1e20` is out of range, expected an integer"),
+            "{name}: {err}"
+        );
+        for rust in ["i128", "i64", "u64", "as "] {
+            assert!(!err.contains(rust), "{name}: {rust} in {err}");
+        }
+    }
+}
+
+/// clap quotes a bad argument as typed; a file name or a value from a script can carry a
+/// terminal escape sequence, which reached the terminal raw. Exit code 2 still.
+#[test]
+fn argument_errors_escape_control_characters() {
+    let evil = "\u{1b}]0;pwn\u{7}\u{1b}[2J";
+    for args in [
+        vec!["run", "s.toml", "--seed", evil],
+        vec!["run", "s.toml", "--format", evil],
+        vec![evil],
+    ] {
+        let out = councilsim(&args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+        assert!(err.contains("\\u{1b}]0;pwn"), "{err}");
+    }
 }

@@ -668,3 +668,122 @@ fn parameters_that_cannot_change_a_replication_leave_every_row_identical() {
     let absent = nearly.replace("turnout = 0.9999999999", "turnout = 0.5");
     assert_ne!(replication_log("turnout-half", &absent), baseline);
 }
+
+#[test]
+fn capital_instructions_that_never_fire_leave_every_row_identical() {
+    // Issue 8 item 11: at rate 0 no instruction is drawn, at 1e-12 one arrival time is drawn
+    // (and falls long after the vote). Instructions have their own part of the stream, so
+    // that draw no longer shifts the lobbying and vote draws after it.
+    let seed = read(Path::new(&seed_scenario()));
+    let rate = "instructions = { rate_per_day = 0.2, size = 0.05 }";
+    assert!(seed.contains(rate));
+    let off = seed.replace(rate, "instructions = { rate_per_day = 0.0, size = 0.05 }");
+    let tiny = seed.replace(rate, "instructions = { rate_per_day = 1e-12, size = 0.05 }");
+    let baseline = replication_log("instructions-off", &off);
+    assert_eq!(baseline.lines().count(), 601);
+    assert_eq!(replication_log("instructions-tiny", &tiny), baseline);
+
+    // Instructions that do arrive move ideal points and change rows: the test can fail.
+    let often = seed.replace(rate, "instructions = { rate_per_day = 5.0, size = 0.3 }");
+    assert_ne!(replication_log("instructions-often", &often), baseline);
+}
+
+/// Five members around one dimension: every member's ideal is the draft's position, so
+/// nobody asks for a change and consultations never move the text; votes are noisy (τ = 1),
+/// so each row depends on the vote draws. `ROUND` is replaced by the round length in days.
+const CONSULTATIONS_THAT_CHANGE_NOTHING: &str = r#"
+[scenario]
+name = "Rounds without effect"
+
+[rules]
+preset = "custom"
+majority = "quota"
+quota = 3
+veto = []
+
+[dimensions.d]
+status_quo = 0.0
+
+[templates.t]
+ideal = { d = 0.6 }
+act_bonus = 0.3
+yes_threshold = 0.1
+no_threshold = 0.1
+temperature = 1.0
+
+[members.A]
+permanent = false
+template = "t"
+[members.B]
+permanent = false
+template = "t"
+[members.C]
+permanent = false
+template = "t"
+[members.D]
+permanent = false
+template = "t"
+[members.E]
+permanent = false
+template = "t"
+
+[[drafts]]
+id = "X"
+penholder = "A"
+
+[[drafts.provisions]]
+id = "OP1"
+text = "Decides"
+position = { d = 0.6 }
+
+[negotiation]
+consultations = true
+vote_day = 4.0
+round_length = { kind = "uniform", min = ROUND, max = ROUND }
+instructions = { rate_per_day = 0.0, size = 0.05 }
+"#;
+
+/// Mean consultation rounds of `scenario_text` (600 replications, seed 11).
+fn mean_rounds(name: &str, scenario_text: &str) -> f64 {
+    let scenario = write_scenario(name, scenario_text);
+    let out = ok(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--replications",
+        "600",
+        "--seed",
+        "11",
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["negotiation"]["mean_rounds"].as_f64().unwrap()
+}
+
+#[test]
+fn the_number_of_consultation_rounds_does_not_shift_the_vote_draws() {
+    // Round lengths are drawn from the consultations' own part of the stream: a round length
+    // that changes how many rounds are held (and so how many lengths are drawn) leaves the
+    // vote draws where they were.
+    let long = CONSULTATIONS_THAT_CHANGE_NOTHING.replace("ROUND", "1.0");
+    let short = CONSULTATIONS_THAT_CHANGE_NOTHING.replace("ROUND", "0.3");
+    let (long_rounds, short_rounds) = (
+        mean_rounds("rounds-long", &long),
+        mean_rounds("rounds-short", &short),
+    );
+    assert!(
+        long_rounds >= 1.0 && short_rounds > long_rounds + 5.0,
+        "{long_rounds} {short_rounds}"
+    );
+    let baseline = replication_log("rounds-long", &long);
+    assert_eq!(baseline.lines().count(), 601);
+    assert_eq!(replication_log("rounds-short", &short), baseline);
+    // Consultations switched off draw no round at all: still the same votes.
+    let none = long.replace("consultations = true", "consultations = false");
+    assert_eq!(replication_log("rounds-none", &none), baseline);
+
+    // A parameter the votes do depend on changes rows: the test can fail.
+    let keener = long.replace("act_bonus = 0.3", "act_bonus = 0.5");
+    assert_ne!(replication_log("rounds-keener", &keener), baseline);
+}

@@ -60,9 +60,20 @@ impl Checker {
         };
         let before = self.problems.len();
         let vetoed_by = self.vetoers(b, model, result);
-        let votes = self.observed_votes(b, model);
-        let tally = self.observed_tally(b, model, votes.as_ref());
-        if result == BallotStatus::Withdrawn {
+        // A withdrawn ballot's votes are one problem (there are none), not also a list
+        // of members missing from them or a tally that disagrees with them.
+        let withdrawn = result == BallotStatus::Withdrawn;
+        let votes = if withdrawn {
+            None
+        } else {
+            self.observed_votes(b, model)
+        };
+        let tally = if withdrawn {
+            None
+        } else {
+            self.observed_tally(b, model, votes.as_ref())
+        };
+        if withdrawn {
             self.never_voted(b);
         } else if self.judges_results() && self.problems.len() == before {
             let procedural = model.ballot_procedural(model.ballots[index]);

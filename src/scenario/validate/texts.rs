@@ -174,6 +174,8 @@ impl Checker {
                     format!("amendment `{}` is declared twice", a.id.get_ref()),
                     "duplicate id",
                 );
+            } else if drafts.iter().any(|d| d.id == *a.id.get_ref()) {
+                self.shared_ballot_id(a.id.span(), a.id.get_ref(), "amendment", "a draft");
             }
             let draft = self.draft_of(a.draft.as_ref(), drafts, a.id.span(), "an amendment");
             let (sponsors, participant_sponsors) = self.sponsors(&a.sponsors);
@@ -318,6 +320,26 @@ impl Checker {
         }
     }
 
+    /// Drafts, amendments and motions are all ballots, named by id in the record, the
+    /// replication log and the reports: an id shared across kinds would make a record
+    /// match the wrong ballot and two log columns carry one name.
+    fn shared_ballot_id(
+        &mut self,
+        span: std::ops::Range<usize>,
+        id: &str,
+        kind: &str,
+        other: &str,
+    ) {
+        self.error(
+            span,
+            format!(
+                "{kind} `{id}` has the id of {other}; drafts, amendments and motions are all \
+                 ballots and need ids of their own"
+            ),
+            "duplicate id",
+        );
+    }
+
     fn tabling(&mut self, value: Option<&Spanned<String>>) -> Tabling {
         match self.keyword(value, "tabling", &["if-wanted", "always"], "if-wanted") {
             "always" => Tabling::Always,
@@ -342,6 +364,14 @@ impl Checker {
                     format!("motion `{}` is declared twice", m.id.get_ref()),
                     "duplicate id",
                 );
+            } else if drafts.iter().any(|d| d.id == *m.id.get_ref()) {
+                self.shared_ballot_id(m.id.span(), m.id.get_ref(), "motion", "a draft");
+            } else if raw
+                .amendments
+                .iter()
+                .any(|a| a.id.get_ref() == m.id.get_ref())
+            {
+                self.shared_ballot_id(m.id.span(), m.id.get_ref(), "motion", "an amendment");
             }
             self.keyword(Some(&m.kind), "motion kind", &["postpone"], "postpone");
             let days = match &m.days {
