@@ -217,28 +217,47 @@ impl Replication<'_> {
         if full.expected() > best.1 {
             best = (Verdict::Accepted, full.expected());
         }
-        let mut compromise = None;
-        if let Ask::Soften { dim, from, to } = ask {
-            let share = 1.0 - model.members.flexibility[i];
-            if model.negotiation.compromise && share > 0.0 && share < 1.0 {
-                let target = model.dims[dim as usize].snap(from + share * (to - from));
-                let mut offer = std::mem::take(&mut s.compromise);
-                offer.copy_from(&self.texts[d]);
-                offer.reword(model, dim as usize, target);
-                let e = self.expectation(d, &offer, s);
-                s.compromise = offer;
-                compromise = Some(e);
-                if e.expected() > best.1 {
-                    best = (Verdict::Compromise(target), e.expected());
-                }
+        let compromise = self.weigh_compromise(i, d, ask, s).map(|(target, e)| {
+            if e.expected() > best.1 {
+                best = (Verdict::Compromise(target), e.expected());
             }
-        }
+            e
+        });
         Weighing {
             verdict: best.0,
             before,
             full,
             compromise,
         }
+    }
+
+    /// The asker's compromise on a move, when the scenario allows compromises and the
+    /// asker's flexibility φ is strictly between 0 and 1: the move cut to
+    /// `from + (1 − φ)·(to − from)` (snapped on a whole-number dimension), written into
+    /// `s.compromise`, with its target and E. Shared by [`Self::weigh`] and
+    /// [`Self::weigh_jointly`], which differ only in how they compare the options.
+    fn weigh_compromise(
+        &self,
+        i: usize,
+        d: usize,
+        ask: Ask,
+        s: &mut Scratch,
+    ) -> Option<(f64, Expectation)> {
+        let model = self.model;
+        let Ask::Soften { dim, from, to } = ask else {
+            return None;
+        };
+        let share = 1.0 - model.members.flexibility[i];
+        if !(model.negotiation.compromise && share > 0.0 && share < 1.0) {
+            return None;
+        }
+        let target = model.dims[dim as usize].snap(from + share * (to - from));
+        let mut offer = std::mem::take(&mut s.compromise);
+        offer.copy_from(&self.texts[d]);
+        offer.reword(model, dim as usize, target);
+        let e = self.expectation(d, &offer, s);
+        s.compromise = offer;
+        Some((target, e))
     }
 
     /// [`Self::weigh`] for co-penholders without a lead: an option is acceptable only if it
@@ -275,23 +294,14 @@ impl Replication<'_> {
             best = (Verdict::Accepted, rise);
         }
         s.text = candidate;
-        let mut compromise = None;
-        if let Ask::Soften { dim, from, to } = ask {
-            let share = 1.0 - model.members.flexibility[i];
-            if model.negotiation.compromise && share > 0.0 && share < 1.0 {
-                let target = model.dims[dim as usize].snap(from + share * (to - from));
-                let mut offer = std::mem::take(&mut s.compromise);
-                offer.copy_from(&self.texts[d]);
-                offer.reword(model, dim as usize, target);
-                let e = self.expectation(d, &offer, s);
-                s.compromise = offer;
-                compromise = Some(e);
-                let rise = smallest_rise(e, s);
-                if rise > best.1 {
-                    best = (Verdict::Compromise(target), rise);
-                }
+        let compromise = self.weigh_compromise(i, d, ask, s).map(|(target, e)| {
+            // `weigh_compromise` computed E last, so `s.deltas` are the compromise's.
+            let rise = smallest_rise(e, s);
+            if rise > best.1 {
+                best = (Verdict::Compromise(target), rise);
             }
-        }
+            e
+        });
         Weighing {
             verdict: best.0,
             before,
