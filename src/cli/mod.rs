@@ -1,5 +1,5 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
-//! `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
+//! `bench`, `check` and `classroom`. This module holds the clap definitions and the dispatch; [`args`] the argument
 //! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
 //! [`inspect`] those that print about a scenario, [`output`] where output goes, and
 //! [`error`] the one error type and the one place that reports it and picks the exit
@@ -153,6 +153,32 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
     },
+    /// Run a classroom: a web server where students play delegations from their browsers
+    /// and bots play every seat nobody holds.
+    Classroom {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// The seats students can take, comma-separated [default: every member].
+        #[arg(long, value_name = "ID,ID...", value_delimiter = ',')]
+        seats: Option<Vec<String>>,
+        /// Address to listen on: 127.0.0.1 (this machine only) or 0.0.0.0 (the network).
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+        /// Port (0: any free port; the one taken is printed).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Game file: created if missing (every decision appended as it is made), resumed
+        /// if it exists.
+        #[arg(long, value_name = "FILE")]
+        game: Option<PathBuf>,
+        /// Master seed [default: the scenario's montecarlo.seed].
+        #[arg(long, value_parser = args::seed, allow_negative_numbers = true)]
+        seed: Option<u64>,
+        /// Time every consultation round a student acts in: M minutes, then the fallback
+        /// (the bot, or nothing) decides.
+        #[arg(long, value_name = "M", value_parser = clap::value_parser!(u64).range(1..=180))]
+        round_minutes: Option<u64>,
+    },
     /// Validate scenario files and print every problem.
     Check {
         /// Scenario files (TOML).
@@ -261,6 +287,24 @@ fn execute(cli: Cli) -> Result<(), Error> {
         ),
         Command::Power { scenario, format } => inspect::power(&scenario, format),
         Command::Check { scenarios } => inspect::check(&scenarios),
+        Command::Classroom {
+            scenario,
+            seats,
+            bind,
+            port,
+            game,
+            seed,
+            round_minutes,
+        } => crate::classroom::run(crate::classroom::Options {
+            scenario,
+            seats,
+            bind,
+            port,
+            game,
+            seed,
+            round_minutes,
+        })
+        .map_err(Error::Usage),
     }
 }
 
