@@ -353,10 +353,8 @@ fn complete_choice(room: &Room, mut raw: Value) -> Value {
         Question::Answer {
             compromise: Some((to, _)),
             ..
-        } => {
-            if raw.get("answer").and_then(Value::as_str) == Some("compromise") {
-                raw["answer"] = json!({ "compromise": to });
-            }
+        } if raw.get("answer").and_then(Value::as_str) == Some("compromise") => {
+            raw["answer"] = json!({ "compromise": to });
         }
         _ => {}
     }

@@ -306,12 +306,8 @@ fn event_words(
 /// Whether `agent`'s page shows this event (None: the teacher's, which shows all).
 /// Human decisions of other seats carry their bots' private figures.
 fn visible(event: &TraceEvent, agent: Option<u16>) -> bool {
-    let _ = agent;
-    match event {
-        // A human decision shows its seat's private figures: only to that seat.
-        // (TraceEvent::Decided arm added with the decision layer.)
-        _ => true,
-    }
+    let _ = (event, agent);
+    true
 }
 
 /// The event feed, newest last.

@@ -3,6 +3,8 @@
 mod allocations;
 mod bad_input;
 mod behaviour;
+mod classroom;
+mod classroom_browser;
 mod cli;
 mod council;
 mod determinism;
@@ -19,3 +21,4 @@ mod seed;
 mod support;
 mod sweeps;
 mod tampering;
+mod webdriver;
