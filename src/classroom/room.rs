@@ -209,6 +209,9 @@ pub struct Room {
     room_file: Option<PathBuf>,
     /// The debrief computed at decision count `.0` (it runs the bot-only Monte Carlo).
     pub debrief: Option<(usize, Value)>,
+    /// The event feed in words, rendered once per change (not once per page): each entry
+    /// with the seat it is private to, if any.
+    pub feed: Vec<(Option<u16>, Value)>,
 }
 
 /// Everything needed to open a room.
@@ -342,7 +345,9 @@ impl Room {
             appender: None,
             room_file: None,
             debrief: None,
+            feed: Vec::new(),
         };
+        room.feed = super::views::render_feed(&room);
         if let Some(path) = game_path {
             let room_file = room_file_of(&path);
             if existing.is_some() {
@@ -550,6 +555,7 @@ impl Room {
         self.choices = choices;
         self.takers.push(taker);
         self.progress = progress;
+        self.feed = super::views::render_feed(self);
         if self.progress.pending.is_none() {
             self.phase = Phase::Over;
             self.timer = None;

@@ -303,24 +303,35 @@ fn event_words(
         .join("\n")
 }
 
-/// Whether `agent`'s page shows this event (None: the teacher's, which shows all).
-/// Human decisions of other seats carry their bots' private figures.
-fn visible(event: &TraceEvent, agent: Option<u16>) -> bool {
-    let _ = (event, agent);
-    true
+/// The seat an event is private to: a human decision shows its seat's bot figures.
+fn private_to(event: &TraceEvent) -> Option<u16> {
+    let _ = event;
+    None
 }
 
-/// The event feed, newest last.
-pub fn feed(room: &Room, agent: Option<u16>) -> Vec<Value> {
+/// Every event in words, with the seat it is private to (see [`Room::feed`]).
+pub fn render_feed(room: &Room) -> Vec<(Option<u16>, Value)> {
     let model = &room.model;
     room.progress
         .log
         .entries
         .iter()
-        .filter(|(_, e)| visible(e, agent))
         .map(|(minute, e)| {
-            json!({"clock": clock(*minute), "text": event_words(model, room.setup.seed, room.setup.replication, *minute, e)})
+            let text = event_words(model, room.setup.seed, room.setup.replication, *minute, e);
+            (
+                private_to(e),
+                json!({"clock": clock(*minute), "text": text}),
+            )
         })
+        .collect()
+}
+
+/// The event feed as `agent` sees it (None: the teacher, who sees everything).
+pub fn feed(room: &Room, agent: Option<u16>) -> Vec<Value> {
+    room.feed
+        .iter()
+        .filter(|(owner, _)| agent.is_none() || owner.is_none() || *owner == agent)
+        .map(|(_, v)| v.clone())
         .collect()
 }
 
