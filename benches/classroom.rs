@@ -94,7 +94,7 @@ fn main() {
         .expect("the binary starts");
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let (mut port, mut teacher, mut code) = (0u16, String::new(), String::new());
-    while code.is_empty() {
+    loop {
         let mut line = String::new();
         assert!(out.read_line(&mut line).unwrap() > 0, "the server stopped");
         if let Some(rest) = line.strip_prefix("teacher:") {
@@ -118,6 +118,9 @@ fn main() {
                 .unwrap()
                 .trim_end_matches([')', '\n'])
                 .to_string();
+        }
+        if line.starts_with("serving;") {
+            break;
         }
     }
     std::thread::spawn(move || {

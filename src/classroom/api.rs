@@ -353,8 +353,10 @@ fn complete_choice(room: &Room, mut raw: Value) -> Value {
         Question::Answer {
             compromise: Some((to, _)),
             ..
-        } if raw.get("answer").and_then(Value::as_str) == Some("compromise") => {
-            raw["answer"] = json!({ "compromise": to });
+        } if raw.get("verdict").and_then(Value::as_str) == Some("compromise")
+            && raw.get("to").is_none() =>
+        {
+            raw["to"] = json!(to);
         }
         _ => {}
     }

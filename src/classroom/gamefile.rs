@@ -83,44 +83,34 @@ impl GameHeader {
     }
 }
 
-/// A choice as JSON: `{"ask": null | {"amendment": ID} | {"soften": DIM, "from", "to"}}`,
-/// `{"answer": "accepted" | "refused" | {"compromise": X}}`, `{"table": bool}`,
-/// `{"withdraw": bool}`, `{"vote": "yes" | "no" | "abstain"}`.
+/// A choice as JSON, as the trace and every game file write it
+/// ([`crate::export::decision::choice_json`]): `{"kind": "vote", "vote": "no"}`,
+/// `{"kind": "ask", "ask": null | {"amendment": ID} | {"soften": DIM, "from", "to"}}`,
+/// `{"kind": "answer", "verdict": "accepted" | "refused" | "compromise", "to"}`,
+/// `{"kind": "table", "table": bool}`, `{"kind": "withdraw", "withdraw": bool}`.
 pub fn choice_json(model: &Model, choice: &Choice) -> Value {
-    match *choice {
-        Choice::Ask(None) => json!({ "ask": null }),
-        Choice::Ask(Some(Ask::Amendment(a))) => {
-            json!({ "ask": { "amendment": model.amendments[a as usize].id } })
-        }
-        Choice::Ask(Some(Ask::Soften { dim, from, to })) => {
-            json!({ "ask": { "soften": model.dims[dim as usize].id, "from": from, "to": to } })
-        }
-        Choice::Answer(Verdict::Accepted) => json!({ "answer": "accepted" }),
-        Choice::Answer(Verdict::Refused) => json!({ "answer": "refused" }),
-        Choice::Answer(Verdict::Compromise(x)) => json!({ "answer": { "compromise": x } }),
-        Choice::Table(t) => json!({ "table": t }),
-        Choice::Withdraw(w) => json!({ "withdraw": w }),
-        Choice::Vote(v) => json!({ "vote": v.as_str() }),
-    }
+    crate::export::decision::choice_json(model, choice)
 }
 
 /// Parses [`choice_json`]'s shape back; says what is wrong otherwise.
 pub fn parse_choice(model: &Model, v: &Value) -> Result<Choice, String> {
-    let Some(map) = v.as_object().filter(|m| m.len() == 1) else {
-        return Err(
-            "a choice is an object with one key: ask, answer, table, withdraw or vote".to_string(),
-        );
+    let Some(map) = v.as_object() else {
+        return Err("a choice is an object with a `kind`".to_string());
     };
-    let (key, value) = map.iter().next().expect("one key");
     let number = |v: Option<&Value>, what: &str| {
         v.and_then(Value::as_f64)
             .filter(|x| x.is_finite())
             .ok_or_else(|| format!("`{what}` must be a number"))
     };
-    match key.as_str() {
-        "ask" => match value {
-            Value::Null => Ok(Choice::Ask(None)),
-            Value::Object(ask) => {
+    let flag = |key: &str| {
+        map.get(key)
+            .and_then(Value::as_bool)
+            .ok_or_else(|| format!("`{key}` is true or false"))
+    };
+    match map.get("kind").and_then(Value::as_str).unwrap_or_default() {
+        "ask" => match map.get("ask") {
+            Some(Value::Null) => Ok(Choice::Ask(None)),
+            Some(Value::Object(ask)) => {
                 if let Some(id) = ask.get("amendment") {
                     let id = id.as_str().unwrap_or_default();
                     let a = model
@@ -145,32 +135,27 @@ pub fn parse_choice(model: &Model, v: &Value) -> Result<Choice, String> {
                     Err("an ask is null, {\"amendment\": ID} or {\"soften\": DIMENSION, \"from\": X, \"to\": Y}".to_string())
                 }
             }
-            _ => Err("an ask is null or an object".to_string()),
+            _ => Err("`ask` is null or an object".to_string()),
         },
-        "answer" => match value {
-            Value::String(s) if s == "accepted" => Ok(Choice::Answer(Verdict::Accepted)),
-            Value::String(s) if s == "refused" => Ok(Choice::Answer(Verdict::Refused)),
-            Value::Object(o) if o.contains_key("compromise") => Ok(Choice::Answer(
-                Verdict::Compromise(number(o.get("compromise"), "compromise")?),
-            )),
-            _ => Err("an answer is \"accepted\", \"refused\" or {\"compromise\": X}".to_string()),
+        "answer" => match map.get("verdict").and_then(Value::as_str) {
+            Some("accepted") => Ok(Choice::Answer(Verdict::Accepted)),
+            Some("refused") => Ok(Choice::Answer(Verdict::Refused)),
+            Some("compromise") => Ok(Choice::Answer(Verdict::Compromise(number(
+                map.get("to"),
+                "to",
+            )?))),
+            _ => Err("`verdict` is \"accepted\", \"refused\" or \"compromise\"".to_string()),
         },
-        "table" => value
-            .as_bool()
-            .map(Choice::Table)
-            .ok_or_else(|| "`table` is true or false".to_string()),
-        "withdraw" => value
-            .as_bool()
-            .map(Choice::Withdraw)
-            .ok_or_else(|| "`withdraw` is true or false".to_string()),
-        "vote" => match value.as_str() {
+        "table" => flag("table").map(Choice::Table),
+        "withdraw" => flag("withdraw").map(Choice::Withdraw),
+        "vote" => match map.get("vote").and_then(Value::as_str) {
             Some("yes") => Ok(Choice::Vote(Vote::Yes)),
             Some("no") => Ok(Choice::Vote(Vote::No)),
             Some("abstain") => Ok(Choice::Vote(Vote::Abstain)),
-            _ => Err("a vote is \"yes\", \"no\" or \"abstain\"".to_string()),
+            _ => Err("`vote` is \"yes\", \"no\" or \"abstain\"".to_string()),
         },
         other => Err(format!(
-            "`{other}` is not a decision: ask, answer, table, withdraw or vote"
+            "`kind` {other:?} is not a decision: ask, answer, table, withdraw or vote"
         )),
     }
 }

@@ -218,6 +218,7 @@ fn announce(shared: &Shared, options: &Options, port: u16) {
         out.push_str(&qr);
         out.push('\n');
     }
+    out.push_str("serving; press Ctrl-C to stop\n");
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     let _ = stdout.flush();

@@ -267,11 +267,12 @@ impl Room {
                     ));
                 }
                 if let Some(seats) = &seats {
-                    let ids: Vec<String> = seats
-                        .iter()
-                        .map(|&s| model.agent_id(s as usize).to_string())
-                        .collect();
-                    if ids != header.seats {
+                    let mut ids: Vec<&str> =
+                        seats.iter().map(|&s| model.agent_id(s as usize)).collect();
+                    let mut recorded: Vec<&str> = header.seats.iter().map(String::as_str).collect();
+                    ids.sort_unstable();
+                    recorded.sort_unstable();
+                    if ids != recorded {
                         return Err(format!(
                             "{} was played with seats {} (drop --seats to resume it)",
                             path.display(),
@@ -298,27 +299,22 @@ impl Room {
                 (header, Vec::new())
             }
         };
-        let seat_indices = header
+        let mut header = header;
+        // The engine takes seats in agent order; the room keeps them in that order too.
+        let setup = Setup::from_ids(&model, header.seed, header.replication, &header.seats)
+            .map_err(|why| format!("the game's seats: {why}"))?;
+        header.seats = setup
             .seats
             .iter()
-            .map(|id| {
-                (0..model.agent_count())
-                    .find(|&a| model.agent_id(a) == id)
-                    .map(|a| a as u16)
-                    .ok_or_else(|| format!("the game file names seat {id}, not in the scenario"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let setup = Setup {
-            seed: header.seed,
-            replication: header.replication,
-            seats: seat_indices,
-        };
+            .map(|&a| model.agent_id(a as usize).to_string())
+            .collect();
         let progress = game::advance(&model, &setup, &choices).map_err(|e| match e {
             game::GameError::Invalid { index, why } => format!(
                 "decision {} of the game file (line {}) does not fit the game: {why}",
                 index + 1,
                 index + 2
             ),
+            other => format!("the game file: {other}"),
         })?;
         let mut room = Room {
             seats: vec![Seat::default(); setup.seats.len()],
@@ -546,6 +542,7 @@ impl Room {
         let progress = match game::advance(&self.model, &self.setup, &choices) {
             Ok(p) => p,
             Err(game::GameError::Invalid { why, .. }) => return refuse(422, why),
+            Err(other) => return refuse(500, other.to_string()),
         };
         if let Some(appender) = &mut self.appender {
             if let Err(e) = appender.append(&line) {

@@ -7,7 +7,7 @@ use super::room::{Phase, Room, Taker};
 use crate::decision::{Choice, Question, Request};
 use crate::model::{Ballot, Model};
 use crate::outcome::BallotRecord;
-use crate::trace::{Ask, Expectation, TraceEvent, TraceLog, Verdict};
+use crate::trace::{Ask, TraceEvent, TraceLog, Verdict};
 use serde_json::{json, Value};
 use std::time::Instant;
 
@@ -50,126 +50,12 @@ impl Label for crate::model::Dimension {
     }
 }
 
-fn e_words(e: &Expectation) -> String {
-    format!("{:.2} × {:+.2} = {:+.3}", e.p_adopt, e.value, e.expected())
-}
-
 /// Why the seat's bot would choose `bot`, in the words and numbers of `trace`.
 pub fn suggestion(model: &Model, request: &Request, bot: &Choice) -> String {
-    match (&request.question, bot) {
-        (
-            Question::Ask {
-                delta, threshold, ..
-            },
-            Choice::Ask(None),
-        ) => {
-            if delta > threshold {
-                format!("your bot would ask nothing: Δ {delta:+.2} > a {threshold:.2}, it votes yes on this text")
-            } else {
-                format!("your bot would ask nothing: Δ {delta:+.2} ≤ a {threshold:.2}, but no change it could ask would help it")
-            }
-        }
-        (
-            Question::Ask {
-                delta,
-                threshold,
-                amendments,
-                position,
-                ideal,
-                ..
-            },
-            Choice::Ask(Some(ask)),
-        ) => {
-            let worth = match ask {
-                Ask::Amendment(a) => amendments
-                    .iter()
-                    .find(|(x, _)| x == a)
-                    .map_or(String::new(), |(_, g)| format!(" (worth {g:+.2} to you)")),
-                Ask::Soften { dim, .. } => format!(
-                    " (the text is at {:.2}, you want {:.2})",
-                    position[*dim as usize], ideal[*dim as usize]
-                ),
-            };
-            format!(
-                "your bot would ask for {}{worth}: Δ {delta:+.2} ≤ a {threshold:.2}, it would not vote yes on this text",
-                ask_words(model, ask)
-            )
-        }
-        (
-            Question::Answer {
-                before,
-                full,
-                compromise,
-                ..
-            },
-            Choice::Answer(v),
-        ) => {
-            let verb = match v {
-                Verdict::Accepted => "accept".to_string(),
-                Verdict::Refused => "refuse".to_string(),
-                Verdict::Compromise(x) => format!("offer a compromise at {x:.2}"),
-            };
-            let mut s = format!(
-                "your bot would {verb}: E = P(adopt) × Δ_pen now {}, as asked {}",
-                e_words(before),
-                e_words(full)
-            );
-            if let Some((to, e)) = compromise {
-                s.push_str(&format!(", compromise at {to:.2} {}", e_words(e)));
-            }
-            s
-        }
-        (Question::Table { gain, always, .. }, Choice::Table(t)) => {
-            if *always {
-                "your bot would table it: the scenario says it is always tabled".to_string()
-            } else if *t {
-                format!("your bot would table it: its proposers gain {gain:+.2} on average (> 0)")
-            } else {
-                format!(
-                    "your bot would not table it: its proposers gain {gain:+.2} on average (≤ 0)"
-                )
-            }
-        }
-        (
-            Question::Withdraw {
-                p_adopt,
-                p_veto,
-                force_vote,
-                ..
-            },
-            Choice::Withdraw(w),
-        ) => {
-            if *w {
-                format!("your bot would withdraw the draft: P(vetoed) {p_veto:.2} ≥ 0.50 (P(adopt) {p_adopt:.2})")
-            } else if *force_vote {
-                format!("your bot would put it to the vote: the scenario forces the vote (P(adopt) {p_adopt:.2}, P(vetoed) {p_veto:.2})")
-            } else {
-                format!("your bot would put it to the vote: P(vetoed) {p_veto:.2} < 0.50 (P(adopt) {p_adopt:.2})")
-            }
-        }
-        (
-            Question::Vote {
-                delta, yes, no, p, ..
-            },
-            Choice::Vote(v),
-        ) => {
-            let why = if delta > yes {
-                format!("Δ {delta:+.2} > a {yes:.2}")
-            } else if *delta < -no {
-                format!("Δ {delta:+.2} < −b {:.2}", -no)
-            } else {
-                format!("−b {:.2} ≤ Δ {delta:+.2} ≤ a {yes:.2}", -no)
-            };
-            format!(
-                "your bot would vote {}: {why} (P yes {:.2}, no {:.2}, abstain {:.2}; the draw decides)",
-                v.as_str(),
-                p.yes,
-                p.no,
-                p.abstain
-            )
-        }
-        _ => "your bot's choice".to_string(),
-    }
+    format!(
+        "your bot would {}",
+        crate::export::decision::reason(model, request, bot)
+    )
 }
 
 /// The pending question for the seat that must answer it: its figures, the choices as
@@ -305,8 +191,10 @@ fn event_words(
 
 /// The seat an event is private to: a human decision shows its seat's bot figures.
 fn private_to(event: &TraceEvent) -> Option<u16> {
-    let _ = event;
-    None
+    match event {
+        TraceEvent::Decided { request, .. } => Some(request.seat),
+        _ => None,
+    }
 }
 
 /// Every event in words, with the seat it is private to (see [`Room::feed`]).

@@ -35,7 +35,7 @@ impl Server {
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut banner = String::new();
         let (mut port, mut teacher, mut code) = (0, String::new(), String::new());
-        while code.is_empty() {
+        loop {
             let mut line = String::new();
             if out.read_line(&mut line).unwrap() == 0 {
                 panic!("the server stopped before printing its URLs:\n{banner}");
@@ -54,6 +54,9 @@ impl Server {
                     .unwrap()
                     .trim_end_matches([')', '\n'])
                     .to_string();
+            }
+            if line.starts_with("serving;") {
+                break;
             }
         }
         // Keep reading (the QR code) so the server never blocks on a full pipe.
@@ -158,16 +161,39 @@ pub fn request(
     if let Some(b) = body {
         s.write_all(b.as_bytes()).unwrap();
     }
-    let mut response = Vec::new();
-    s.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    // Read the head, then exactly Content-Length bytes (a server may keep the connection).
+    let mut reader = BufReader::new(s);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        })
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok());
+    let mut body = Vec::new();
+    match length {
+        Some(n) => {
+            body.resize(n, 0);
+            reader.read_exact(&mut body).unwrap();
+        }
+        None => {
+            reader.read_to_end(&mut body).unwrap();
+        }
+    }
     let status = head
         .split(' ')
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    (status, head.to_string(), body.to_string())
+    (status, head, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// Plays every pending decision of `tokens`' seats with the bot's choice until nobody in
@@ -230,7 +256,10 @@ fn pages_and_assets_are_served_from_the_binary() {
             "{path}"
         );
         assert!(
-            !body.contains("http://") && !body.contains("https://"),
+            {
+                let body = body.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+                !body.contains("http://") && !body.contains("https://")
+            },
             "{path} loads nothing from elsewhere"
         );
     }
@@ -388,7 +417,7 @@ fn decisions_are_refused_out_of_turn_out_of_phase_for_another_seat_and_twice() {
     let (fra, usa) = (server.join("Ana"), server.join("Bo"));
     server.post("/api/seat", &fra, json!({"seat": "FRA"}));
     server.post("/api/seat", &usa, json!({"seat": "USA"}));
-    let vote = json!({"vote": "yes"});
+    let vote = json!({"kind": "vote", "vote": "yes"});
     let (status, v) = server.post(
         "/api/decide",
         &fra,
@@ -455,7 +484,7 @@ fn decisions_are_refused_out_of_turn_out_of_phase_for_another_seat_and_twice() {
     let (status, _) = server.post(
         "/api/decide",
         me,
-        json!({"seat": seat, "step": turn["step"], "choice": {"dance": true}}),
+        json!({"seat": seat, "step": turn["step"], "choice": {"kind": "dance"}}),
     );
     assert_eq!(status, 400);
     let (status, _) = server.post(
@@ -508,7 +537,7 @@ fn decisions_are_refused_out_of_turn_out_of_phase_for_another_seat_and_twice() {
                 let (status, v) = server.post(
                     "/api/decide",
                     token,
-                    json!({"seat": seat, "step": t["step"], "choice": {"vote": "no"}}),
+                    json!({"seat": seat, "step": t["step"], "choice": {"kind": "vote", "vote": "no"}}),
                 );
                 assert_eq!(status, 409, "{v}");
                 assert!(v["error"].as_str().unwrap().contains("voted"), "{v}");
@@ -758,7 +787,7 @@ fn ending_the_game_hands_the_rest_to_the_bots() {
     let (status, v) = server.post(
         "/api/decide",
         &fra,
-        json!({"seat": "FRA", "step": 0, "choice": {"vote": "yes"}}),
+        json!({"seat": "FRA", "step": 0, "choice": {"kind": "vote", "vote": "yes"}}),
     );
     assert_eq!(status, 409, "{v}");
 }

@@ -81,7 +81,7 @@ function renderTurn(view) {
       h("summary", {}, "Or ask for a move of the text on one dimension"),
       h("label", {}, "Dimension ", select),
       h("label", {}, "Move it to ", input),
-      h("button", { class: "secondary", id: "soften-send", onclick: () => decide(view, { ask: { soften: dims[Number(select.value)].id, to: Number(input.value) } }) }, "Ask for this move")));
+      h("button", { class: "secondary", id: "soften-send", onclick: () => decide(view, { kind: "ask", ask: { soften: dims[Number(select.value)].id, to: Number(input.value) } }) }, "Ask for this move")));
   }
   card.append(h("p", { class: "error", id: "turn-error" }));
   return card;

@@ -68,7 +68,7 @@ function seats(view) {
         h("td", {}, h("select", { "data-assign": seat.id, onchange: (e) => post("assign", { seat: seat.id, student: e.target.value === "" ? null : Number(e.target.value) }) }, options(seat))),
         h("td", {}, seat.bot ? "bot" : "student", " ",
           h("button", { class: "secondary", "data-bot": seat.id, onclick: () => post("bot", { seat: seat.id, bot: !seat.to_bot }) },
-            seat.to_bot ? "give back" : "hand to bot")))))),
+            seat.to_bot ? "give back" : "hand to bot"))))),
     h("p", { class: "muted" }, view.students.length + " student(s) joined: " + (view.students.map((s) => s.name + (s.seat ? " (" + s.seat + ")" : "")).join(", ") || "none yet")));
 }
 
