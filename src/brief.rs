@@ -792,8 +792,8 @@ fn draft_view(
     let reference_view = reference_view(model, reference_kind, reference_position, d);
     let mut words = Vec::new();
     words.push(format!(
-        "As circulated, this draft gives you Δ = {} (your value of the text {} minus that of {} \
-         {}, plus r = {}).",
+        "As circulated, this draft gives you Δ = {}. It adds up as: your value of the text, {}; \
+         minus your value of {}, {}; plus r = {}, the value you see in the Council acting at all.",
         signed(delta),
         num(utility_text),
         reference_view.words,
@@ -1077,14 +1077,20 @@ fn dim_view(
     if s <= 0.0 {
         words.push(format!(
             "{name}: the text stands at {}; you do not care about this dimension, so no move \
-             here changes your vote.",
-            num(c)
+             here changes your {}.",
+            num(c),
+            if member { "vote" } else { "view" }
         ));
     } else {
         words.push(format!(
-            "{name}: the text stands at {}, you want {}; the gap costs you {}. Were the text \
+            "{name}: the text stands at {}{}, you want {}; the gap costs you {}. Were the text \
              exactly where you want it here (all else as circulated), Δ would be {}.",
             num(c),
+            if provisions.is_empty() {
+                " (it says nothing on this, which counts as that)"
+            } else {
+                ""
+            },
             num(ideal),
             num(loss),
             signed(best_delta)
