@@ -340,7 +340,7 @@ pub struct Brief {
     pub permanent: bool,
     /// Its negative vote defeats substantive decisions.
     pub veto: bool,
-    /// Probability that it is present and votes.
+    /// Probability that it is present and votes (0 for a participant, which never votes).
     pub turnout: f64,
     /// Its role in words.
     pub role_words: Vec<String>,
@@ -1114,12 +1114,21 @@ fn dim_view(
                     }
                 )),
                 (low, high) => {
+                    // On a dimension that counts, the first whole numbers past the line.
                     let mut parts = Vec::new();
                     if let Some(x) = low {
-                        parts.push(format!("below {}", num(x)));
+                        parts.push(if info.integer {
+                            format!("at {} or less", num(x.ceil() - 1.0))
+                        } else {
+                            format!("below {}", num(x))
+                        });
                     }
                     if let Some(x) = high {
-                        parts.push(format!("above {}", num(x)));
+                        parts.push(if info.integer {
+                            format!("at {} or more", num(x.floor() + 1.0))
+                        } else {
+                            format!("above {}", num(x))
+                        });
                     }
                     let crossed = low.is_some_and(|x| c < x) || high.is_some_and(|x| c > x);
                     words.push(if crossed {
@@ -1139,7 +1148,14 @@ fn dim_view(
                         format!(
                             "Red line: {no_word} if the text moved {} on {name} (Δ would fall \
                              below −b = {}).",
-                            parts.join(" or "),
+                            parts
+                                .iter()
+                                .map(|p| match p.strip_prefix("at ") {
+                                    Some(rest) => format!("to {rest}"),
+                                    None => p.clone(),
+                                })
+                                .collect::<Vec<_>>()
+                                .join(" or "),
                             signed(-b)
                         )
                     });
@@ -1150,10 +1166,18 @@ fn dim_view(
             YesMove::Already { above, below } => {
                 let mut parts = Vec::new();
                 if let Some(x) = above {
-                    parts.push(format!("above {}", num(*x)));
+                    parts.push(if info.integer {
+                        format!("at {} or more", num(x.floor() + 1.0))
+                    } else {
+                        format!("above {}", num(*x))
+                    });
                 }
                 if let Some(x) = below {
-                    parts.push(format!("below {}", num(*x)));
+                    parts.push(if info.integer {
+                        format!("at {} or less", num(x.ceil() - 1.0))
+                    } else {
+                        format!("below {}", num(*x))
+                    });
                 }
                 words.push(if parts.is_empty() {
                     format!("{yes_label}: {yes_word} wherever this dimension stands.")
@@ -1237,7 +1261,10 @@ fn amendment_view(model: &Model, seat: usize, ai: usize, draft_delta: f64) -> Am
         format!("{} \"{}\"", prov.id, prov.text)
     };
     let (action, what) = match am.action {
-        AmendmentAction::Insert { new } => ("insert", format!("adds {}", quote(new))),
+        AmendmentAction::Insert { new } => (
+            "insert",
+            format!("adds \"{}\"", model.provisions[new as usize].text),
+        ),
         AmendmentAction::Delete { target } => ("delete", format!("deletes {}", quote(target))),
         AmendmentAction::Replace { target, new } => (
             "replace",
@@ -1264,10 +1291,12 @@ fn amendment_view(model: &Model, seat: usize, ai: usize, draft_delta: f64) -> Am
         words.push_str(" It cannot apply to the text as circulated.");
     }
     if you_sponsor {
-        words.push_str(if member {
+        words.push_str(if !member {
+            " You sponsor it, but as a participant a member must put it to the vote for you."
+        } else if sponsors.len() > 1 {
             " You sponsor it: you decide with your co-sponsors whether to put it to the vote."
         } else {
-            " You sponsor it, but as a participant a member must put it to the vote for you."
+            " You sponsor it: you decide whether to put it to the vote."
         });
     }
     if member {

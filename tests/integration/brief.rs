@@ -217,7 +217,10 @@ fn red_line_and_yes_move_are_the_ones_derived_by_hand() {
 /// ideal 6 on months ∈ [0, 12], s = 0.1, r = 0, a = b = 0.5; the text at 12, Q = 0. U(T) =
 /// −0.1·36 = U(Q), so Δ₀ = 0 (abstain); Δ(x) = 3.6 − 0.1·(6 − x)², yes ⇔ (6 − x)² < 31 ⇔
 /// x ∈ (0.43, 11.57): the nearest whole number to 12 inside is 11 (a move of −1). No ⇔
-/// (6 − x)² > 41 ⇔ |6 − x| > 6.40: outside [0, 12], so no red line.
+/// (6 − x)² > 41 ⇔ |6 − x| > 6.40: outside [0, 12], so no red line. Z: ideal 2, s = 0.1,
+/// r = 0, a = 0.5, b = 0.6: Δ₀ = −0.1·100 + 0.1·4 = −9.6 (no); K = Δ₀ + 10 = 0.4 ≤ a, so no
+/// move of months alone wins its yes; no ⇔ (2 − x)² > 10 ⇔ x > 5.16: "at 6 or more", and
+/// the text at 12 is past that line now.
 #[test]
 fn a_whole_number_dimension_moves_to_a_whole_number() {
     let toml = r#"
@@ -237,6 +240,9 @@ stance = { ideal = { months = 12 } }
 [members.Y]
 permanent = false
 stance = { ideal = { months = 6 }, salience = { months = 0.1 }, yes_threshold = 0.5, no_threshold = 0.5 }
+[members.Z]
+permanent = false
+stance = { ideal = { months = 2 }, salience = { months = 0.1 }, yes_threshold = 0.5, no_threshold = 0.6 }
 [[drafts]]
 id = "D"
 penholder = "PEN"
@@ -259,6 +265,19 @@ provisions = [{ id = "OP1", text = "Renews the mandate for twelve months", posit
     assert_eq!((dim.no_below, dim.no_above), (None, None));
     assert_eq!(dim.provisions[0].provision, "OP1");
     assert!(render::text(&model, &b).contains("move the text to 11 (a move of −1)"));
+
+    let z = brief::build(&model, model.member_index("Z").unwrap());
+    let dim = &z.drafts[0].dimensions[0];
+    assert!(close(z.drafts[0].delta, -9.6));
+    assert_eq!(z.drafts[0].vote_now, "no");
+    assert_eq!(dim.yes, YesMove::Impossible);
+    assert_eq!(dim.no_below, None);
+    assert!(close(dim.no_above.unwrap(), 2.0 + 10f64.sqrt()));
+    let words = dim.words.join(" ");
+    assert!(
+        words.contains("you vote no whenever the text is at 6 or more on months"),
+        "{words}"
+    );
 }
 
 #[test]
@@ -276,6 +295,15 @@ fn an_unknown_seat_exits_2_and_lists_the_valid_ones() {
     let out = councilsim(&["brief", &tutorial, "--as", "OBS"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("You cannot vote"));
+    // OBS wants (0.8, 0.9) with salience 1 each; the draft stands exactly there and the
+    // status quo at (0, 0.2): Δ = 0 − (−(0.8² + 0.7²)) + r 0.3 = 1.43, above a = 0.1.
+    let model = councilsim::scenario::load(&tutorial).unwrap();
+    let obs = brief::build(&model, brief::seat_of(&model, "OBS").unwrap());
+    assert_eq!(obs.role, brief::Role::Participant);
+    assert!(close(obs.drafts[0].delta, 0.64 + 0.49 + 0.3));
+    assert_eq!(obs.drafts[0].vote_now, "yes");
+    assert_eq!(obs.drafts[0].probabilities, None);
+    assert!(obs.blocs.is_empty());
 }
 
 #[test]
