@@ -5,6 +5,7 @@
 mod atomic;
 pub mod brief;
 pub mod csv;
+pub mod decision;
 pub mod explain;
 pub mod plot;
 pub mod power_table;

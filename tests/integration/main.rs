@@ -9,6 +9,7 @@ mod council;
 mod determinism;
 mod docs;
 mod files;
+mod game;
 mod golden;
 mod hardening;
 mod history;
