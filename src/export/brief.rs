@@ -416,7 +416,7 @@ mod tests {
     #[test]
     fn wrapping_keeps_every_word_and_the_width() {
         let text = "one two three four five six seven eight nine ten";
-        let wrapped = wrap(text, 12, "  -", "    ");
+        let wrapped = wrap(text, 12, "  - ", "    ");
         for line in wrapped.lines() {
             assert!(
                 line.chars().count() <= 12 || !line.trim().contains(' '),
