@@ -144,10 +144,7 @@ fn route(shared: &Arc<Shared>, request: &Request) -> Result<Reply, Response> {
             method(request, "GET")?;
             let room = shared.lock();
             match caller(&room, request)? {
-                Caller::Student(s) => Ok(full(Response::json(
-                    200,
-                    &views::student(&room, s, now, &|a| pages::brief(&room.model, a)),
-                ))),
+                Caller::Student(s) => Ok(full(Response::json(200, &views::student(&room, s, now)))),
                 Caller::Teacher => Err(Response::error(
                     403,
                     "this is a student's route: see /api/teacher",
@@ -380,9 +377,7 @@ fn events(shared: Arc<Shared>, who: Caller) -> Reply {
                     let now = Instant::now();
                     let view = match who {
                         Caller::Teacher => views::teacher(&room, now),
-                        Caller::Student(s) => {
-                            views::student(&room, s, now, &|a| pages::brief(&room.model, a))
-                        }
+                        Caller::Student(s) => views::student(&room, s, now),
                     };
                     (Some(view), room.version)
                 }

@@ -71,65 +71,6 @@ fn page_shell(title: &str, body: &str) -> String {
     )
 }
 
-/// The seat's private brief, as an HTML fragment.
-pub fn brief(model: &Model, agent: usize) -> String {
-    let mut out = String::from("<section class=\"brief\">");
-    let dims = model.dim_count();
-    if agent < model.members.len() {
-        let m = &model.members;
-        let _ = write!(
-            out,
-            "<p><strong>{}</strong> ({}){}</p><p>What you want, most important first:</p><ul>",
-            esc(&m.names[agent]),
-            esc(&m.ids[agent]),
-            if m.permanent.contains(agent) {
-                ", a permanent member: your no is a veto on substance"
-            } else {
-                ""
-            }
-        );
-        let mut order: Vec<usize> = (0..dims).collect();
-        order.sort_by(|&a, &b| {
-            m.salience[agent * dims + b]
-                .total_cmp(&m.salience[agent * dims + a])
-                .then(a.cmp(&b))
-        });
-        for d in order {
-            let dim = &model.dims[d];
-            let label = if dim.label.is_empty() {
-                &dim.id
-            } else {
-                &dim.label
-            };
-            let _ = write!(
-                out,
-                "<li>{}: you want it at {:.2} (it runs from {} to {}; weight {:.2})</li>",
-                esc(label),
-                m.ideal[agent * dims + d],
-                dim.lo,
-                dim.hi,
-                m.salience[agent * dims + d]
-            );
-        }
-        let _ = write!(
-            out,
-            "</ul><p>You vote yes when the text beats the status quo for you by more than {:.2}, no when it is worse by more than {:.2}; in between you abstain.</p>",
-            m.yes_threshold[agent],
-            m.no_threshold[agent]
-        );
-    } else {
-        let p = agent - model.members.len();
-        let _ = write!(
-            out,
-            "<p><strong>{}</strong> ({}): you take part without a vote (rule 37); you can ask the penholder for changes.</p>",
-            esc(&model.participants.names[p]),
-            esc(&model.participants.ids[p])
-        );
-    }
-    out.push_str("</section>");
-    out
-}
-
 fn ballot_json(model: &Model, b: usize, record: &BallotRecord) -> Value {
     json!({
         "id": model.ballot_id(model.ballots[b]),
@@ -228,6 +169,8 @@ fn build_debrief(room: &Room) -> Value {
             "ballot": ballot,
             "chosen": super::gamefile::choice_json(model, &d.chosen),
             "bot": super::gamefile::choice_json(model, &d.bot),
+            "chosen_text": crate::export::decision::choice_text(model, &d.request, &d.chosen),
+            "bot_text": crate::export::decision::choice_text(model, &d.request, &d.bot),
             "counterfactual": counterfactual.map(|c| json!({"drafts": c})),
             "pivotal": pivotal,
         }));
@@ -368,10 +311,6 @@ fn agreement_chart(debrief: &Value) -> String {
     svg
 }
 
-fn choice_words(v: &Value) -> String {
-    v.to_string().replace(['{', '}', '"'], "").replace(':', " ")
-}
-
 /// The debrief page: the class's outcome against the bot-only distribution, the pivotal
 /// decisions with their counterfactuals, agreement with the briefs.
 pub fn debrief(room: &mut Room) -> String {
@@ -461,8 +400,8 @@ pub fn debrief(room: &mut Room) -> String {
                     .as_str()
                     .map(|b| format!(" on {}", esc(b)))
                     .unwrap_or_default(),
-                esc(&choice_words(&d["chosen"])),
-                esc(&choice_words(&d["bot"])),
+                esc(d["chosen_text"].as_str().unwrap_or_default()),
+                esc(d["bot_text"].as_str().unwrap_or_default()),
                 match (cf, d["pivotal"].as_bool()) {
                     (None, _) => "the same (it did what its bot would)".to_string(),
                     (Some(c), Some(true)) => format!("<strong>pivotal</strong>: {}", esc(&c)),

@@ -212,6 +212,8 @@ pub struct Room {
     /// The event feed in words, rendered once per change (not once per page): each entry
     /// with the seat it is private to, if any.
     pub feed: Vec<(Option<u16>, Value)>,
+    /// Each seat's private brief ([`crate::export::brief::html`]), rendered once.
+    pub briefs: Vec<String>,
 }
 
 /// Everything needed to open a room.
@@ -342,7 +344,17 @@ impl Room {
             room_file: None,
             debrief: None,
             feed: Vec::new(),
+            briefs: Vec::new(),
         };
+        room.briefs = room
+            .setup
+            .seats
+            .iter()
+            .map(|&a| {
+                let brief = crate::brief::build(&room.model, a as usize);
+                crate::export::brief::html(&room.model, &brief)
+            })
+            .collect();
         room.feed = super::views::render_feed(&room);
         if let Some(path) = game_path {
             let room_file = room_file_of(&path);

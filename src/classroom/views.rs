@@ -489,7 +489,7 @@ fn common(room: &Room, now: Instant) -> Value {
 }
 
 /// What student `s` sees.
-pub fn student(room: &Room, s: usize, now: Instant, brief: &dyn Fn(usize) -> String) -> Value {
+pub fn student(room: &Room, s: usize, now: Instant) -> Value {
     let mut v = common(room, now);
     let me = &room.students[s];
     let agent = me.seat.map(|seat| room.seat_agent(seat));
@@ -503,7 +503,7 @@ pub fn student(room: &Room, s: usize, now: Instant, brief: &dyn Fn(usize) -> Str
         .filter(|&x| room.holder(x).is_none())
         .map(|x| json!({"id": room.header.seats[x], "name": agent_name(&room.model, room.seat_agent(x))}))
         .collect();
-    v["brief"] = agent.map_or(Value::Null, |a| json!(brief(a)));
+    v["brief"] = me.seat.map_or(Value::Null, |seat| json!(room.briefs[seat]));
     v["feed"] = json!(feed(room, Some(agent.map_or(u16::MAX, |a| a as u16))));
     v["turn"] = match (&room.progress.pending, agent, room.phase) {
         (Some((request, bot)), Some(a), Phase::Running)
@@ -548,6 +548,8 @@ pub fn teacher(room: &Room, now: Instant) -> Value {
                 "step": k, "seat": model.agent_id(d.request.seat as usize),
                 "kind": d.request.kind().as_str(), "clock": clock(d.request.minute),
                 "chosen": choice_json(model, &d.chosen), "bot": choice_json(model, &d.bot),
+                "chosen_text": crate::export::decision::choice_text(model, &d.request, &d.chosen),
+                "bot_text": crate::export::decision::choice_text(model, &d.request, &d.bot),
                 "agreed": d.chosen == d.bot,
                 "by": match taker {
                     Taker::Student(i) => room.students.get(*i).map_or("a student".to_string(), |s| s.name.clone()),

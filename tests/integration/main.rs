@@ -3,6 +3,7 @@
 mod allocations;
 mod bad_input;
 mod behaviour;
+mod brief;
 mod classroom;
 mod classroom_browser;
 mod cli;

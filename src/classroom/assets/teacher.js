@@ -74,14 +74,13 @@ function seats(view) {
 
 function decisions(view) {
   if (!view.decisions.length) return null;
-  const show = (c) => JSON.stringify(c).replace(/[{}"]/g, "");
   return h("section", { class: "card", id: "decisions" },
     h("h2", {}, "Decisions taken"),
     h("table", {},
       h("tr", {}, h("th", {}, "#"), h("th", {}, "seat"), h("th", {}, "decision"), h("th", {}, "bot"), h("th", {}, "by")),
       view.decisions.slice().reverse().slice(0, 100).map((d) => h("tr", {},
-        h("td", {}, String(d.step + 1)), h("td", {}, d.seat), h("td", {}, show(d.chosen)),
-        h("td", {}, d.agreed ? "same" : show(d.bot)), h("td", {}, d.by)))));
+        h("td", {}, String(d.step + 1)), h("td", {}, d.seat), h("td", {}, d.chosen_text),
+        h("td", {}, d.agreed ? "the same" : d.bot_text), h("td", {}, d.by)))));
 }
 
 function render(view) {
