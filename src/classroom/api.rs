@@ -9,6 +9,7 @@
 //! | `GET /`, `/teacher`, `/debrief`, `/assets/…` | anyone | the pages (the debrief needs a token) |
 //! | `POST /api/join` `{code, name}` | anyone with the code | a student token |
 //! | `GET /api/me` | student | the student's view |
+//! | `GET /api/brief` | student with a seat | the seat's private brief (HTML) |
 //! | `POST /api/seat` `{seat}` | student | take a free seat |
 //! | `POST /api/decide` `{seat, step, choice}` | student | the seat's pending decision |
 //! | `GET /api/events?token=` | student, teacher | server-sent events: the view on every change |
@@ -142,14 +143,30 @@ fn route(shared: &Arc<Shared>, request: &Request) -> Result<Reply, Response> {
         }
         "/api/me" => {
             method(request, "GET")?;
-            let room = shared.lock();
+            let mut room = shared.lock();
             match caller(&room, request)? {
-                Caller::Student(s) => Ok(full(Response::json(200, &views::student(&room, s, now)))),
+                Caller::Student(s) => Ok(full(Response::new(
+                    200,
+                    "application/json",
+                    views::student(&mut room, s, now),
+                ))),
                 Caller::Teacher => Err(Response::error(
                     403,
                     "this is a student's route: see /api/teacher",
                 )),
             }
+        }
+        "/api/brief" => {
+            method(request, "GET")?;
+            let room = shared.lock();
+            let s = student_only(&room, request)?;
+            let Some(seat) = room.students[s].seat else {
+                return Err(Response::error(409, "you hold no seat yet"));
+            };
+            Ok(full(Response::json(
+                200,
+                &json!({"seat": room.header.seats[seat], "html": room.briefs[seat]}),
+            )))
         }
         "/api/seat" => {
             method(request, "POST")?;
@@ -376,8 +393,8 @@ fn events(shared: Arc<Shared>, who: Caller) -> Reply {
                 } else {
                     let now = Instant::now();
                     let view = match who {
-                        Caller::Teacher => views::teacher(&room, now),
-                        Caller::Student(s) => views::student(&room, s, now),
+                        Caller::Teacher => views::teacher(&room, now).to_string(),
+                        Caller::Student(s) => views::student(&mut room, s, now),
                     };
                     (Some(view), room.version)
                 }

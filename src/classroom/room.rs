@@ -214,6 +214,8 @@ pub struct Room {
     pub feed: Vec<(Option<u16>, Value)>,
     /// Each seat's private brief ([`crate::export::brief::html`]), rendered once.
     pub briefs: Vec<String>,
+    /// The students' shared view at a version ([`super::views::student_shared`]).
+    pub shared_view: Option<(u64, std::sync::Arc<String>)>,
 }
 
 /// Everything needed to open a room.
@@ -345,6 +347,7 @@ impl Room {
             debrief: None,
             feed: Vec::new(),
             briefs: Vec::new(),
+            shared_view: None,
         };
         room.briefs = room
             .setup
@@ -923,5 +926,77 @@ impl Room {
             .map(|d| (d.request.clone(), d.chosen))
             .collect();
         gamefile::render(&self.model, &self.header, &decided)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed_room(seats: &[&str], round_minutes: Option<u64>) -> Room {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/ukraine-2025-unsc.toml"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let model = crate::scenario::compile(path, &text).unwrap();
+        let seats = seats
+            .iter()
+            .map(|id| model.member_index(id).unwrap() as u16)
+            .collect();
+        let seed = model.montecarlo.seed;
+        Room::open(Opening {
+            model,
+            scenario_text: text,
+            seed,
+            replication: 0,
+            seats: Some(seats),
+            game: None,
+            round_minutes,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_round_whose_time_is_up_is_decided_by_the_fallback() {
+        let mut room = seed_room(&["FRA"], Some(1));
+        let (ana, _) = room.join(&room.join_code.clone(), "Ana").unwrap();
+        let now = Instant::now();
+        room.pick_seat(ana, "FRA", now).unwrap();
+        room.set_fallback(Fallback::Nothing);
+        room.start(now).unwrap();
+        let (request, _) = room.progress.pending.clone().unwrap();
+        assert_eq!(request.kind(), DecisionKind::Ask, "FRA asks first");
+        assert_eq!(
+            room.seconds_left(now),
+            Some(60),
+            "--round-minutes 1 timed the round"
+        );
+        // Before the time is up nothing moves; after, FRA's ask is "nothing".
+        assert!(!room.settle(now + Duration::from_secs(59)));
+        let step = room.choices.len();
+        assert!(room.settle(now + Duration::from_secs(61)));
+        assert_eq!(room.choices[step], Choice::Ask(None));
+        assert_eq!(room.takers[step], Taker::Timeout);
+    }
+
+    #[test]
+    fn a_paused_room_decides_nothing_not_even_for_the_bots() {
+        let mut room = seed_room(&["FRA", "USA"], None);
+        let now = Instant::now();
+        room.start(now).unwrap();
+        // Nobody holds a seat: the bots played the whole game at once.
+        assert_eq!(room.phase, Phase::Over);
+        assert!(room.takers.iter().all(|t| *t == Taker::Bot));
+        let mut room = seed_room(&["FRA", "USA"], None);
+        let (ana, _) = room.join(&room.join_code.clone(), "Ana").unwrap();
+        room.pick_seat(ana, "FRA", now).unwrap();
+        room.start(now).unwrap();
+        room.pause(true, now).unwrap();
+        let step = room.choices.len();
+        room.to_bot("FRA", true, now).unwrap();
+        assert_eq!(room.choices.len(), step, "paused: the bot waits too");
+        room.pause(false, now).unwrap();
+        assert_eq!(room.phase, Phase::Over, "resumed: FRA's bot plays on");
     }
 }

@@ -488,32 +488,62 @@ fn common(room: &Room, now: Instant) -> Value {
     })
 }
 
-/// What student `s` sees.
-pub fn student(room: &Room, s: usize, now: Instant) -> Value {
+/// Most feed entries a page is sent (the latest); the game file keeps them all.
+pub const FEED_LIMIT: usize = 300;
+
+/// The part of every student's view that is the same for all of them, serialized once per
+/// change (40 event streams wake on each): the room, the texts, the tally, the public feed.
+/// JSON text without its closing brace, for [`student`] to complete.
+pub fn student_shared(room: &Room, now: Instant) -> String {
     let mut v = common(room, now);
-    let me = &room.students[s];
-    let agent = me.seat.map(|seat| room.seat_agent(seat));
-    v["me"] = json!({
-        "name": me.name,
-        "seat": me.seat.map(|seat| room.header.seats[seat].clone()),
-        "seat_name": agent.map(|a| agent_name(&room.model, a)),
-        "to_bot": me.seat.is_some_and(|seat| room.seats[seat].to_bot),
-    });
     v["free"] = (0..room.seats.len())
         .filter(|&x| room.holder(x).is_none())
         .map(|x| json!({"id": room.header.seats[x], "name": agent_name(&room.model, room.seat_agent(x))}))
         .collect();
-    v["brief"] = me.seat.map_or(Value::Null, |seat| json!(room.briefs[seat]));
-    v["feed"] = json!(feed(room, Some(agent.map_or(u16::MAX, |a| a as u16))));
-    v["turn"] = match (&room.progress.pending, agent, room.phase) {
-        (Some((request, bot)), Some(a), Phase::Running)
-            if request.seat as usize == a && !me.seat.is_some_and(|x| room.seats[x].to_bot) =>
-        {
-            question(&room.model, room.choices.len(), request, bot)
+    // Students see every public move; human decisions carry a seat's private bot figures.
+    let public: Vec<&Value> = room
+        .feed
+        .iter()
+        .filter(|(owner, _)| owner.is_none())
+        .map(|(_, v)| v)
+        .collect();
+    v["feed"] = json!(public[public.len().saturating_sub(FEED_LIMIT)..]);
+    let mut text = v.to_string();
+    text.pop();
+    text
+}
+
+/// What student `s` sees, as JSON text: the shared part and the student's own (name, seat,
+/// turn). The brief is fetched once per seat (`/api/brief`), not sent on every change.
+pub fn student(room: &mut Room, s: usize, now: Instant) -> String {
+    let shared = match &room.shared_view {
+        Some((version, text)) if *version == room.version => std::sync::Arc::clone(text),
+        _ => {
+            let text = std::sync::Arc::new(student_shared(room, now));
+            room.shared_view = Some((room.version, std::sync::Arc::clone(&text)));
+            text
         }
-        _ => Value::Null,
     };
-    v
+    let me = &room.students[s];
+    let agent = me.seat.map(|seat| room.seat_agent(seat));
+    let own = json!({
+        "me": {
+            "name": me.name,
+            "seat": me.seat.map(|seat| room.header.seats[seat].clone()),
+            "seat_name": agent.map(|a| agent_name(&room.model, a)),
+            "to_bot": me.seat.is_some_and(|seat| room.seats[seat].to_bot),
+        },
+        "turn": match (&room.progress.pending, agent, room.phase) {
+            (Some((request, bot)), Some(a), Phase::Running)
+                if request.seat as usize == a && !me.seat.is_some_and(|x| room.seats[x].to_bot) =>
+            {
+                question(&room.model, room.choices.len(), request, bot)
+            }
+            _ => Value::Null,
+        },
+    })
+    .to_string();
+    format!("{shared},{}", &own[1..])
 }
 
 /// What the teacher sees: everything.
@@ -529,7 +559,8 @@ pub fn teacher(room: &Room, now: Instant) -> Value {
         .enumerate()
         .map(|(i, s)| json!({"index": i, "name": s.name, "seat": s.seat.map(|x| room.header.seats[x].clone())}))
         .collect();
-    v["feed"] = json!(feed(room, None));
+    let all = feed(room, None);
+    v["feed"] = json!(all[all.len().saturating_sub(FEED_LIMIT)..]);
     v["pending"] = room
         .progress
         .pending

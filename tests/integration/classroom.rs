@@ -271,6 +271,17 @@ fn pages_and_assets_are_served_from_the_binary() {
 }
 
 #[test]
+fn binding_every_interface_says_the_room_is_reachable_from_the_network() {
+    let server = Server::start(&seed_scenario(), &["--seats", "FRA", "--bind", "0.0.0.0"]);
+    assert!(
+        server.banner.contains("reachable from the network"),
+        "{}",
+        server.banner
+    );
+    assert_eq!(server.raw("GET", "/", None, None).0, 200);
+}
+
+#[test]
 fn joining_needs_the_code_a_name_and_json() {
     let server = Server::start(&seed_scenario(), &["--seats", "FRA,USA"]);
     let join = |body: Value| server.call("POST", "/api/join", None, Some(&body));
@@ -332,7 +343,7 @@ fn tokens_separate_students_from_the_teacher() {
     let (status, me) = server.get("/api/me", &ana);
     assert_eq!(status, 200);
     assert_eq!(me["me"]["name"], "Ana");
-    assert!(me["brief"].is_null(), "no seat, no brief");
+    assert_eq!(server.get("/api/brief", &ana).0, 409, "no seat, no brief");
     assert_eq!(me["free"].as_array().unwrap().len(), 2);
     // The teacher's view lists the student; a student's view holds no join code or pending bot figures of others.
     let (_, t) = server.get("/api/teacher", &server.teacher);
@@ -365,7 +376,13 @@ fn seats_are_taken_once_and_only_the_listed_ones() {
     );
     let (_, me) = server.get("/api/me", &ana);
     assert_eq!(me["me"]["seat"], "FRA");
-    assert!(me["brief"].as_str().unwrap().contains("class=\"brief\""));
+    let (status, brief) = server.get("/api/brief", &ana);
+    assert_eq!(status, 200);
+    assert!(
+        brief["html"].as_str().unwrap().contains("class=\"brief\""),
+        "{brief}"
+    );
+    assert_eq!(server.get("/api/brief", &server.teacher).0, 403);
     // The teacher moves Bo to FRA: Ana loses it.
     assert_eq!(
         server

@@ -23,14 +23,14 @@ fn join(student: &Session, base: &str, code: &str, name: &str, seat: &str) {
         json!([]),
     );
     student.type_into("#name", name);
-    assert!(student.click("#join-button"));
+    assert!(student.click_soon("#join-button"));
     student.wait_for(
         "the free seats",
         "return document.querySelector('[data-seat]');",
         json!([]),
     );
     let selector = format!("[data-seat='{seat}']");
-    assert!(student.click(&selector), "no button for {seat}");
+    assert!(student.click_soon(&selector), "no button for {seat}");
     student.wait_for(
         "the seat",
         "const s = document.querySelector('#seat h2'); return s && s.innerText.includes(arguments[0]);",
@@ -78,7 +78,7 @@ fn a_whole_game_in_headless_chromium() {
     join(&ana, &base, &server.code, "Ana", "FRA");
     join(&bo, &base, &server.code, "Bo", "USA");
     teacher.wait_for("both seats held", "return document.body.innerText.includes('Ana (FRA)') && document.body.innerText.includes('Bo (USA)');", json!([]));
-    assert!(teacher.click("#start"));
+    assert!(teacher.click_soon("#start"));
 
     // Play: each student acts when its page shows a turn, until both have asked or
     // answered and voted.
@@ -140,13 +140,13 @@ fn a_whole_game_in_headless_chromium() {
 
     // The teacher ends the game (two clicks); the bots play the rest.
     if teacher.text("#phase") != "over" {
-        assert!(teacher.click("#end"));
+        assert!(teacher.click_soon("#end"));
         teacher.wait_for(
             "the confirmation",
             "const b = document.getElementById('end'); return b && b.innerText.includes('again');",
             json!([]),
         );
-        assert!(teacher.click("#end"));
+        assert!(teacher.click_soon("#end"));
     }
     teacher.wait_for(
         "the end",
@@ -163,7 +163,7 @@ fn a_whole_game_in_headless_chromium() {
     }
 
     // The debrief page shows the outcome.
-    assert!(teacher.click("#debrief"));
+    assert!(teacher.click_soon("#debrief"));
     let outcome = teacher.wait_for(
         "the debrief",
         "const r = document.querySelector('#outcome .result'); return r && r.innerText;",

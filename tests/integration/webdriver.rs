@@ -171,6 +171,19 @@ impl Session<'_> {
         status == 200
     }
 
+    /// Clicks `selector`, trying again for up to ten seconds while the page re-renders
+    /// (a live page replaces its elements on every change, which makes a found element stale).
+    pub fn click_soon(&self, selector: &str) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if self.click(selector) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
     /// The text of the first element matching `selector` ("" if none).
     pub fn text(&self, selector: &str) -> String {
         self.js(

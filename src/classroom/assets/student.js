@@ -6,6 +6,20 @@ const KEY = "councilsim.classroom.token";
 let token = null;
 let source = null;
 let last = null;
+let briefSeat = null;
+let briefHtml = null;
+
+// The brief is fetched once per seat, not sent with every change.
+async function loadBrief(seat) {
+  briefSeat = seat;
+  try {
+    const b = await api("GET", "/api/brief", token);
+    briefHtml = b.html;
+    if (last) render(last);
+  } catch (e) {
+    briefSeat = null;
+  }
+}
 
 function savedToken() {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
@@ -105,17 +119,18 @@ function renderSeat(view) {
 }
 
 function renderBrief(view) {
-  if (!view.brief) return null;
+  if (!view.me.seat || briefSeat !== view.me.seat || !briefHtml) return null;
   const card = h("section", { class: "card", id: "brief" }, h("h2", {}, "Your brief (only you see it)"));
   const body = h("div", { class: "brief" });
   // The brief is HTML rendered by the server from the scenario, every text escaped there.
-  body.innerHTML = view.brief;
+  body.innerHTML = briefHtml;
   card.append(body);
   return card;
 }
 
 function render(view) {
   last = view;
+  if (view.me.seat && view.me.seat !== briefSeat) loadBrief(view.me.seat);
   document.getElementById("title").textContent = view.scenario;
   document.getElementById("subtitle").textContent = view.me.seat ? view.me.name + " · " + view.me.seat : view.me.name;
   phaseBadge(view.phase);
