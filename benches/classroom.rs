@@ -176,7 +176,11 @@ fn main() {
     // The teacher starts once everybody has joined and watches the dashboard.
     loop {
         let (_, t) = request(port, "GET", "/api/teacher", Some(&teacher), None);
-        if t["students"].as_array().map_or(0, Vec::len) == students {
+        let joined = t["students"].as_array().map_or(0, Vec::len);
+        let seated = t["seats"]
+            .as_array()
+            .map_or(0, |s| s.iter().filter(|x| !x["holder"].is_null()).count());
+        if joined == students && seated == seat_count {
             break;
         }
         std::thread::sleep(Duration::from_millis(20));
