@@ -388,6 +388,7 @@ tbody tr:nth-child(even) { background: var(--band); }
 .num { text-align: right; white-space: nowrap; }
 .empty { color: var(--muted); text-align: right; }
 p.note { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
+td code, th code { white-space: nowrap; overflow-wrap: normal; }
 figure { margin: 16px 0; }
 figure svg { display: block; max-width: 100%; height: auto; border: 1px solid var(--rule); }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; max-width: 72ch; }

@@ -11,6 +11,7 @@ mod files;
 mod golden;
 mod hardening;
 mod history;
+mod html_reports;
 mod model;
 mod negotiation;
 mod procedure;

@@ -55,12 +55,12 @@ pub fn page(checks: &[ScenarioCheck]) -> String {
         page.section(&c.name, &c.path);
         let mut facts = provenance(&c.name, &c.sha256, c.seed, ("Replications", c.replications));
         facts.insert(1, ("path", "File", Cell::code(c.path.clone())));
-        if !c.source.is_empty() {
-            facts.push(("source", "Record", Cell::text(c.source.clone())));
-        }
-        // The version is the page's, stated once above.
-        facts.retain(|(key, _, _)| *key != "version");
+        // The name is the section's heading; the version is the page's, stated above.
+        facts.retain(|(key, _, _)| !matches!(*key, "scenario" | "version"));
         page.facts(&facts);
+        if !c.source.is_empty() {
+            page.paragraph(&format!("Record: {}", c.source));
+        }
         let mut table = Table::new(
             "ballots",
             "Recorded ballots, in voting order",
