@@ -851,6 +851,7 @@ pub fn write_merged_sweep(
     merged: &Merged,
     parts: &[String],
     plot: bool,
+    html: bool,
 ) -> Result<(), JobError> {
     let Merged {
         partial: merged,
@@ -870,7 +871,7 @@ pub fn write_merged_sweep(
         merged.seed,
         merged.replications,
         plot,
-        false,
+        html,
     )?;
     let manifest = Manifest {
         identity: SweepIdentity {

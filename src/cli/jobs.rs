@@ -209,10 +209,20 @@ pub fn merge(
     out: &std::path::Path,
     format: RunFormat,
     plot: bool,
+    html: bool,
 ) -> Result<(), Error> {
     let merged = workflow::read_and_merge(parts)?;
     if merged.partial.kind == "sweep" {
-        return Ok(workflow::write_merged_sweep(out, &merged, parts, plot)?);
+        return Ok(workflow::write_merged_sweep(
+            out, &merged, parts, plot, html,
+        )?);
+    }
+    if html {
+        return Err(Error::Usage(
+            "merge --html adds report.html to a merged sweep's directory; these parts are \
+             shards of a run, merged into --out as a table or JSON"
+                .into(),
+        ));
     }
     // A run's part holds exactly one cell, checked with the rest of the part.
     let report = report::build(

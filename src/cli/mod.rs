@@ -92,6 +92,9 @@ enum Command {
         /// Also draw plot.svg (a sweep).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html (a sweep).
+        #[arg(long)]
+        html: bool,
     },
     /// Print the event log of one replication (exactly replication R of `run`).
     Trace {
@@ -242,7 +245,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             out,
             format,
             plot,
-        } => jobs::merge(&parts, &out, format, plot),
+            html,
+        } => jobs::merge(&parts, &out, format, plot, html),
         Command::Trace {
             scenario,
             seed,

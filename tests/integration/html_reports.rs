@@ -575,10 +575,13 @@ fn a_sweep_rerun_keeps_or_replaces_its_report_and_never_a_foreign_one() {
 }
 
 #[test]
-fn a_merge_into_a_sweep_directory_removes_the_report_of_the_earlier_results() {
+fn merged_shards_give_the_report_of_the_whole_sweep_and_replace_the_earlier_one() {
     let scenario = tutorial();
     let dir = temp_dir();
-    let out = dir.join("sweep");
+    let whole = dir.join("whole");
+    let done = sweep(&scenario, &whole, "60", &["--html"]);
+    assert!(done.status.success(), "{}", stderr(&done));
+    let out = dir.join("merged");
     let done = sweep(&scenario, &out, "100", &["--html"]);
     assert!(done.status.success(), "{}", stderr(&done));
     let parts = dir.join("parts");
@@ -587,15 +590,60 @@ fn a_merge_into_a_sweep_directory_removes_the_report_of_the_earlier_results() {
         let done = sweep(&scenario, &parts, "60", &["--shard", &shard]);
         assert!(done.status.success(), "{}", stderr(&done));
     }
-    ok(&[
-        "merge",
-        parts.join("part-0-of-2.json").to_str().unwrap(),
-        parts.join("part-1-of-2.json").to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let part = |i: usize| parts.join(format!("part-{i}-of-2.json"));
+    let merge = |extra: &[&str]| {
+        let mut args = vec![
+            "merge".to_string(),
+            part(0).display().to_string(),
+            part(1).display().to_string(),
+            "--out".to_string(),
+            out.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ok(&args);
+    };
+    // Without --html: the earlier sweep's report no longer describes the directory.
+    merge(&[]);
     assert!(!out.join("report.html").exists());
     assert!(out.join("summary.json").exists());
+    // With it: the very page of the unsharded sweep.
+    merge(&["--html"]);
+    assert_eq!(
+        read(&out.join("report.html")),
+        read(&whole.join("report.html"))
+    );
+    // Shards of a run have no sweep directory to put a report in: refused, nothing written.
+    let run_parts: Vec<String> = (0..2)
+        .map(|i| {
+            let path = dir.join(format!("run-{i}.json"));
+            ok(&[
+                "run",
+                &scenario,
+                "--replications",
+                "20",
+                "--shard",
+                &format!("{i}/2"),
+                "--output",
+                path.to_str().unwrap(),
+                "--quiet",
+            ]);
+            path.display().to_string()
+        })
+        .collect();
+    let merged_run = dir.join("run.json");
+    refused(
+        &[
+            "merge",
+            &run_parts[0],
+            &run_parts[1],
+            "--out",
+            merged_run.to_str().unwrap(),
+            "--html",
+        ],
+        "merge --html adds report.html to a merged sweep",
+    );
+    assert!(!merged_run.exists());
 }
 
 #[test]
