@@ -170,7 +170,7 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Error> {
         if args.html {
             return Err(Error::Usage(
                 "--html writes the report of a whole sweep; a shard writes a partial result \
-                 (merge the shards for the sweep's files)"
+                 (`merge --html` writes it from the shards)"
                     .into(),
             ));
         }

@@ -365,7 +365,7 @@ const STYLE: &str = r#"
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; background: #ffffff; color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 980px; margin: 0 auto; padding: 32px 28px 48px; }
+main { max-width: 1100px; margin: 0 auto; padding: 32px 28px 48px; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 12px; margin-bottom: 20px; }
 .kicker { margin: 0; color: var(--accent); font-size: 13px; font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; }
 h1 { margin: 4px 0 0; font-size: 28px; line-height: 1.2; font-weight: 650; overflow-wrap: anywhere; }
@@ -394,7 +394,8 @@ figure svg { display: block; max-width: 100%; height: auto; border: 1px solid va
 figcaption { color: var(--muted); font-size: 13px; margin-top: 6px; max-width: 72ch; }
 footer { margin-top: 40px; padding-top: 10px; border-top: 1px solid var(--rule); color: var(--muted); font-size: 12px; }
 @media print {
-  body { font-size: 11pt; }
+  body { font-size: 10pt; }
+  table { font-size: 9pt; }
   main { max-width: none; padding: 0; }
   header { border-bottom-color: #000000; }
   h2 { break-after: avoid; page-break-after: avoid; }

@@ -164,7 +164,6 @@ fn draft_section(page: &mut Page, draft: &DraftReport, replications: u64) {
     if !draft.motions.is_empty() || !draft.amendments.is_empty() {
         page.table(&ballots(draft));
     }
-    page.table(&votes(draft));
     if draft.yes_count_histogram.iter().any(|&c| c > 0) {
         page.figure(
             "yes-histogram",
@@ -187,6 +186,7 @@ fn draft_section(page: &mut Page, draft: &DraftReport, replications: u64) {
         }
         page.table(&histogram);
     }
+    page.table(&votes(draft));
     if !draft.abstention_blocs.is_empty() {
         let mut blocs = Table::new(
             "abstention-blocs",
