@@ -6,7 +6,7 @@
 //! paragraphs, fact lists, [`Table`]s and figures, escaping every piece of text on the
 //! way in. Everything shown comes from the scenario file (names, ids, texts) and is
 //! untrusted: a name like `</title><script>` must print as itself. [`escape`] writes the
-//! five XML special characters as entities and, as [`crate::export::printable`] does for
+//! five XML special characters as entities and, as [`crate::export::printable()`] does for
 //! terminals, control characters and bidirectional overrides as visible `\u{..}` escapes
 //! (most of them are not even allowed in XML). The pages themselves are built in
 //! [`run`], [`sweep`] and [`backtest`] from the same report structures the tables and
