@@ -375,8 +375,10 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
         &summaries,
         job.seed,
         job.replications,
-        job.plot,
-        job.html,
+        Extras {
+            plot: job.plot,
+            html: job.html,
+        },
     )?;
     manifest.finished = Some(utc_now());
     write_json(&manifest_path, &manifest)
@@ -778,9 +780,16 @@ pub fn check_plottable(axes: &[Axis]) -> Result<(), JobError> {
     Ok(())
 }
 
-/// Writes `cells.csv`, `blocs.csv`, `summary.json` and (if asked) `plot.svg` and
-/// `report.html` into `dir`.
-#[allow(clippy::too_many_arguments)]
+/// The files a sweep writes only when asked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// `plot.svg` (`--plot`).
+    pub plot: bool,
+    /// `report.html` (`--html`).
+    pub html: bool,
+}
+
+/// Writes `cells.csv`, `blocs.csv`, `summary.json` and the `extras` asked for into `dir`.
 pub fn write_sweep_outputs(
     dir: &Path,
     axes: &[Axis],
@@ -788,9 +797,9 @@ pub fn write_sweep_outputs(
     summaries: &[Summary],
     seed: u64,
     replications: u64,
-    plot: bool,
-    html: bool,
+    extras: Extras,
 ) -> Result<(), JobError> {
+    let Extras { plot, html } = extras;
     let results: Vec<CellResult<'_>> = cells
         .iter()
         .zip(summaries)
@@ -870,8 +879,7 @@ pub fn write_merged_sweep(
         &merged.cells,
         merged.seed,
         merged.replications,
-        plot,
-        html,
+        Extras { plot, html },
     )?;
     let manifest = Manifest {
         identity: SweepIdentity {
