@@ -1,7 +1,7 @@
 //! A delegation's brief ([`crate::brief::Brief`]) as text for a terminal, Markdown for a
 //! handout, or HTML for the classroom page.
 //!
-//! The three share one layout: the brief becomes a list of [`Block`]s (headings,
+//! The three share one layout: the brief becomes a list of `Block`s (headings,
 //! paragraphs, lists, figure tables), and each format writes the blocks with its own
 //! escaping. Every string that can come from a scenario file (names, labels, provision
 //! texts, ids) is escaped for the format: control characters written out for the terminal,
