@@ -15,6 +15,7 @@ mod game;
 mod golden;
 mod hardening;
 mod history;
+mod html_reports;
 mod model;
 mod negotiation;
 mod procedure;
