@@ -1,0 +1,299 @@
+//! A game at a terminal: humans play some seats, bots the others.
+//!
+//! [`play`] steps the game ([`crate::game::advance`]) to the next human decision, shows
+//! what the bots did since the last one (the trace's own sentences), asks the question
+//! ([`crate::export::play::prompt`]), reads the answer from any `BufRead` (a terminal or a
+//! pipe), appends it to the game file and goes on, until the game is over or the input
+//! ends. Answers are parsed by [`parse_answer`] and [`parse_target`]; anything else is
+//! answered with what is valid, and asked again.
+
+use crate::decision::{Choice, Question, Request};
+use crate::export::play::{self as render, Pick, Prompt};
+use crate::game::file::{choice_line, Appender};
+use crate::game::{self, Setup};
+use crate::model::Model;
+use crate::trace::{Ask, TraceEvent, TraceLog, Verdict};
+use std::io::{self, BufRead, Read, Write};
+
+/// What an answer to a prompt means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A choice, complete.
+    Choice(Choice),
+    /// A move on a dimension: its target position is asked next.
+    Move {
+        /// Dimension index.
+        dim: u16,
+        /// The text's position there now.
+        from: f64,
+        /// The target an empty line takes.
+        default_to: f64,
+    },
+    /// Not a valid answer: what to tell the human.
+    Invalid(String),
+}
+
+/// Reads one answer to `prompt` on `request`: an empty line is the bot's suggestion
+/// (`bot`), a number picks an option, `yes`/`no`/`abstain` are votes on a vote, and `no`
+/// on any other question does nothing (ask nothing, refuse, do not table, do not
+/// withdraw).
+pub fn parse_answer(prompt: &Prompt, request: &Request, bot: &Choice, line: &str) -> Answer {
+    let word = line.trim().to_ascii_lowercase();
+    let pick = |p: &Pick| match p {
+        Pick::Choice(c) => Answer::Choice(c.clone()),
+        Pick::Move {
+            dim,
+            from,
+            default_to,
+        } => Answer::Move {
+            dim: *dim,
+            from: *from,
+            default_to: *default_to,
+        },
+    };
+    if word.is_empty() {
+        return Answer::Choice(bot.clone());
+    }
+    if let Ok(n) = word.parse::<usize>() {
+        return match n.checked_sub(1).and_then(|k| prompt.options.get(k)) {
+            Some(o) => pick(&o.pick),
+            None => Answer::Invalid(prompt.invalid(line)),
+        };
+    }
+    use crate::behaviour::Vote;
+    let choice = match (&request.question, word.as_str()) {
+        (Question::Vote { .. }, "yes") => Choice::Vote(Vote::Yes),
+        (Question::Vote { .. }, "no") => Choice::Vote(Vote::No),
+        (Question::Vote { .. }, "abstain") => Choice::Vote(Vote::Abstain),
+        (Question::Ask { .. }, "no") => Choice::Ask(None),
+        (Question::Answer { .. }, "no") => Choice::Answer(Verdict::Refused),
+        (Question::Table { .. }, "no") => Choice::Table(false),
+        (Question::Withdraw { .. }, "no") => Choice::Withdraw(false),
+        _ => return Answer::Invalid(prompt.invalid(line)),
+    };
+    Answer::Choice(choice)
+}
+
+/// Reads a move's target position on `dim`: an empty line is `default_to`; otherwise a
+/// number within the dimension's range (a whole number on a dimension that counts things)
+/// other than where the text stands.
+pub fn parse_target(
+    model: &Model,
+    dim: u16,
+    from: f64,
+    default_to: f64,
+    line: &str,
+) -> Result<Choice, String> {
+    let d = &model.dims[dim as usize];
+    let word = line.trim();
+    let to = if word.is_empty() {
+        default_to
+    } else {
+        let x: f64 = word.parse().map_err(|_| {
+            format!(
+                "`{}` is not a position: type a number from {:.2} to {:.2}, or an empty line for {default_to:.2}",
+                crate::export::printable(word),
+                d.lo,
+                d.hi
+            )
+        })?;
+        if !x.is_finite() || x < d.lo || x > d.hi {
+            return Err(format!(
+                "{word} is outside {}'s range: type a number from {:.2} to {:.2}",
+                d.id, d.lo, d.hi
+            ));
+        }
+        if d.integer && x.fract() != 0.0 {
+            return Err(format!(
+                "{} counts things: type a whole number from {} to {}",
+                d.id, d.lo, d.hi
+            ));
+        }
+        x
+    };
+    if to == from {
+        return Err(format!(
+            "the text already stands at {from:.2} on {}: type another position",
+            d.id
+        ));
+    }
+    Ok(Choice::Ask(Some(Ask::Soften { dim, from, to })))
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The game is over.
+    Finished,
+    /// The input ended before the game did: it can be resumed from the game file.
+    InputEnded,
+}
+
+/// Why a session stopped early.
+#[derive(Debug)]
+pub enum PlayError {
+    /// Writing to the terminal failed (a reader that went away included).
+    Output(io::Error),
+    /// Reading the input failed.
+    Input(io::Error),
+    /// Appending to the game file failed.
+    Save(io::Error),
+    /// The engine refused a choice the session had accepted (a bug, not the user's input).
+    Engine(String),
+}
+
+/// Trace lines for `entries` (the trace's renderer, without its header line).
+fn event_lines(model: &Model, setup: &Setup, entries: &[(u64, TraceEvent)]) -> String {
+    let log = TraceLog {
+        entries: entries.to_vec(),
+    };
+    let text = crate::export::trace::text(model, setup.seed, setup.replication, &log);
+    match text.split_once('\n') {
+        Some((_, rest)) => rest.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Plays the game `setup` of `model` from the decisions `choices` already taken, asking
+/// the human seats on `input` and writing to `output`; each new decision is appended to
+/// `save` (when there is a game file) before the game goes on. Returns how it ended and
+/// every decision taken, old and new.
+pub fn play(
+    model: &Model,
+    setup: &Setup,
+    mut choices: Vec<Choice>,
+    mut save: Option<&mut Appender>,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<(Ended, Vec<Choice>), PlayError> {
+    let mut shown = 0;
+    let mut line = String::new();
+    loop {
+        let progress = game::advance(model, setup, &choices).map_err(|e| match e {
+            game::GameError::Invalid { index, why } => {
+                PlayError::Engine(format!("decision {}: {why}", index + 1))
+            }
+        })?;
+        let entries = &progress.log.entries;
+        let new = event_lines(model, setup, &entries[shown.min(entries.len())..]);
+        shown = entries.len();
+        output.write_all(new.as_bytes()).map_err(PlayError::Output)?;
+        let Some((request, bot)) = progress.pending else {
+            if let Some(outcome) = &progress.outcome {
+                let text = format!(
+                    "The game is over.\n{}",
+                    render::outcome_lines(model, outcome)
+                );
+                output.write_all(text.as_bytes()).map_err(PlayError::Output)?;
+            }
+            output.flush().map_err(PlayError::Output)?;
+            return Ok((Ended::Finished, choices));
+        };
+        let prompt = render::prompt(model, entries, &request, &bot);
+        output
+            .write_all(format!("\n{}", prompt.text).as_bytes())
+            .map_err(PlayError::Output)?;
+        let chosen = loop {
+            output
+                .write_all(prompt.hint().as_bytes())
+                .map_err(PlayError::Output)?;
+            output.flush().map_err(PlayError::Output)?;
+            if !read_line(input, &mut line)? {
+                output.write_all(b"\n").map_err(PlayError::Output)?;
+                output.flush().map_err(PlayError::Output)?;
+                return Ok((Ended::InputEnded, choices));
+            }
+            let choice = match parse_answer(&prompt, &request, &bot, &line) {
+                Answer::Choice(c) => c,
+                Answer::Invalid(why) => {
+                    output.write_all(why.as_bytes()).map_err(PlayError::Output)?;
+                    continue;
+                }
+                Answer::Move {
+                    dim,
+                    from,
+                    default_to,
+                } => match ask_target(model, dim, from, default_to, input, output, &mut line)? {
+                    Some(c) => c,
+                    None => return Ok((Ended::InputEnded, choices)),
+                },
+            };
+            match request.validate(model, &choice) {
+                Ok(()) => break choice,
+                Err(why) => {
+                    let text = format!("{why}\n");
+                    output
+                        .write_all(crate::export::printable_lines(&text).as_bytes())
+                        .map_err(PlayError::Output)?;
+                }
+            }
+        };
+        if let Some(file) = save.as_deref_mut() {
+            file.append(&choice_line(model, &request, &chosen))
+                .map_err(PlayError::Save)?;
+        }
+        choices.push(chosen);
+    }
+}
+
+/// Asks for a move's target until it is valid; `None` if the input ends.
+fn ask_target(
+    model: &Model,
+    dim: u16,
+    from: f64,
+    default_to: f64,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+    line: &mut String,
+) -> Result<Option<Choice>, PlayError> {
+    loop {
+        let question = render::target_prompt(model, dim, from, default_to);
+        output
+            .write_all(question.as_bytes())
+            .map_err(PlayError::Output)?;
+        output.flush().map_err(PlayError::Output)?;
+        if !read_line(input, line)? {
+            output.write_all(b"\n").map_err(PlayError::Output)?;
+            return Ok(None);
+        }
+        match parse_target(model, dim, from, default_to, line) {
+            Ok(c) => return Ok(Some(c)),
+            Err(why) => output
+                .write_all(format!("{why}\n").as_bytes())
+                .map_err(PlayError::Output)?,
+        }
+    }
+}
+
+/// Longest input line read: a line longer than this is garbage, not an answer.
+const MAX_LINE: u64 = 4096;
+
+/// Reads one line into `line`; false at end of input. Bytes that are not UTF-8 are kept
+/// as replacement characters (and then rejected as an answer), never a panic.
+fn read_line(input: &mut dyn BufRead, line: &mut String) -> Result<bool, PlayError> {
+    line.clear();
+    let mut bytes = Vec::new();
+    let n = Read::take(&mut *input, MAX_LINE)
+        .read_until(b'\n', &mut bytes)
+        .map_err(PlayError::Input)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    if bytes.last() != Some(&b'\n') && n as u64 == MAX_LINE {
+        // Skip the rest of an overlong line.
+        let mut rest = Vec::new();
+        loop {
+            rest.clear();
+            let m = Read::take(&mut *input, MAX_LINE)
+                .read_until(b'\n', &mut rest)
+                .map_err(PlayError::Input)?;
+            if m == 0 || rest.last() == Some(&b'\n') {
+                break;
+            }
+        }
+        line.push_str("(an overlong line)");
+        return Ok(true);
+    }
+    line.push_str(&String::from_utf8_lossy(&bytes));
+    Ok(true)
+}
