@@ -156,8 +156,10 @@ fn event_lines(model: &Model, setup: &Setup, entries: &[(u64, TraceEvent)]) -> S
 
 /// Plays the game `setup` of `model` from the decisions `choices` already taken, asking
 /// the human seats on `input` and writing to `output`; each new decision is appended to
-/// `save` (when there is a game file) before the game goes on. Returns how it ended and
-/// every decision taken, old and new.
+/// `save` (when there is a game file) before the game goes on. With `echo` (input that is
+/// not a terminal, such as a pipe) each answer read is written back after its prompt, so
+/// the output reads as a transcript. Returns how it ended and every decision taken, old
+/// and new.
 pub fn play(
     model: &Model,
     setup: &Setup,
@@ -165,6 +167,7 @@ pub fn play(
     mut save: Option<&mut Appender>,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
+    echo: bool,
 ) -> Result<(Ended, Vec<Choice>), PlayError> {
     let mut shown = 0;
     let mut line = String::new();
@@ -203,6 +206,9 @@ pub fn play(
                 output.flush().map_err(PlayError::Output)?;
                 return Ok((Ended::InputEnded, choices));
             }
+            if echo {
+                echo_line(output, &line)?;
+            }
             let choice = match parse_answer(&prompt, &request, &bot, &line) {
                 Answer::Choice(c) => c,
                 Answer::Invalid(why) => {
@@ -213,7 +219,7 @@ pub fn play(
                     dim,
                     from,
                     default_to,
-                } => match ask_target(model, dim, from, default_to, input, output, &mut line)? {
+                } => match ask_target(model, (dim, from, default_to), input, output, echo)? {
                     Some(c) => c,
                     None => return Ok((Ended::InputEnded, choices)),
                 },
@@ -236,16 +242,25 @@ pub fn play(
     }
 }
 
-/// Asks for a move's target until it is valid; `None` if the input ends.
+/// Writes back an answer read from a pipe, as a terminal would have shown it.
+fn echo_line(output: &mut dyn Write, line: &str) -> Result<(), PlayError> {
+    let shown = crate::export::printable(line.trim_end_matches(['\n', '\r'])).into_owned();
+    output
+        .write_all(format!("{shown}\n").as_bytes())
+        .map_err(PlayError::Output)
+}
+
+/// Asks for a move's target (dimension, where the text stands, the default) until it is
+/// valid; `None` if the input ends.
 fn ask_target(
     model: &Model,
-    dim: u16,
-    from: f64,
-    default_to: f64,
+    (dim, from, default_to): (u16, f64, f64),
     input: &mut dyn BufRead,
     output: &mut dyn Write,
-    line: &mut String,
+    echo: bool,
 ) -> Result<Option<Choice>, PlayError> {
+    let mut line = String::new();
+    let line = &mut line;
     loop {
         let question = render::target_prompt(model, dim, from, default_to);
         output
@@ -255,6 +270,9 @@ fn ask_target(
         if !read_line(input, line)? {
             output.write_all(b"\n").map_err(PlayError::Output)?;
             return Ok(None);
+        }
+        if echo {
+            echo_line(output, line)?;
         }
         match parse_target(model, dim, from, default_to, line) {
             Ok(c) => return Ok(Some(c)),
@@ -296,4 +314,208 @@ fn read_line(input: &mut dyn BufRead, line: &mut String) -> Result<bool, PlayErr
     }
     line.push_str(&String::from_utf8_lossy(&bytes));
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::behaviour::{Vote, VoteProbabilities};
+    use crate::trace::TraceEvent;
+
+    fn model() -> Model {
+        crate::scenario::load(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/ukraine-2025-unsc.toml"
+        ))
+        .unwrap()
+    }
+
+    fn vote_request(model: &Model) -> Request {
+        let ballot = model.draft_ballot[0] as u16;
+        Request {
+            seat: model.member_index("FRA").unwrap() as u16,
+            minute: 4320,
+            question: Question::Vote {
+                ballot,
+                delta: -0.195,
+                yes: 0.3,
+                no: 0.3,
+                tau: 0.1,
+                p: VoteProbabilities {
+                    yes: 0.01,
+                    no: 0.02,
+                    abstain: 0.97,
+                },
+            },
+        }
+    }
+
+    fn ask_request(model: &Model) -> Request {
+        let k = model.dim_count();
+        let fra = model.member_index("FRA").unwrap();
+        Request {
+            seat: fra as u16,
+            minute: 1000,
+            question: Question::Ask {
+                draft: 0,
+                delta: -0.195,
+                threshold: 0.3,
+                position: model.circulated(0).to_vec(),
+                ideal: model.members.ideal[fra * k..(fra + 1) * k].to_vec(),
+                amendments: vec![(1, 0.735)],
+            },
+        }
+    }
+
+    #[test]
+    fn a_vote_takes_numbers_words_and_the_empty_line() {
+        let model = model();
+        let request = vote_request(&model);
+        let bot = Choice::Vote(Vote::Abstain);
+        let log: Vec<(u64, TraceEvent)> = vec![(0, TraceEvent::Circulated { draft: 0 })];
+        let prompt = render::prompt(&model, &log, &request, &bot);
+        assert_eq!(prompt.suggested, 2);
+        assert!(prompt.text.contains("3  abstain   ← your bot's choice"), "{}", prompt.text);
+        assert!(
+            prompt
+                .text
+                .contains("your bot would abstain: -b -0.300 ≤ Δ -0.195 ≤ a 0.300"),
+            "{}",
+            prompt.text
+        );
+        assert!(prompt.text.contains("Mourning the tragic loss of life"), "{}", prompt.text);
+        let parse = |s: &str| parse_answer(&prompt, &request, &bot, s);
+        assert_eq!(parse("\n"), Answer::Choice(bot.clone()));
+        assert_eq!(parse("  \n"), Answer::Choice(bot.clone()));
+        assert_eq!(parse("1\n"), Answer::Choice(Choice::Vote(Vote::Yes)));
+        assert_eq!(parse("No\n"), Answer::Choice(Choice::Vote(Vote::No)));
+        assert_eq!(parse("abstain"), Answer::Choice(Choice::Vote(Vote::Abstain)));
+        for garbage in ["0", "4", "-1", "maybe", "1.0", "99999999999999999999999", "\u{fffd}"] {
+            match parse(garbage) {
+                Answer::Invalid(why) => assert!(why.contains("from 1 to 3"), "{why}"),
+                other => panic!("{garbage:?} gave {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn no_does_nothing_outside_votes_and_a_move_asks_for_its_target() {
+        let model = model();
+        let request = ask_request(&model);
+        let bot = Choice::Ask(Some(Ask::Amendment(1)));
+        let prompt = render::prompt(&model, &[], &request, &bot);
+        // Ask nothing, amendment A2, then one move per dimension.
+        assert_eq!(prompt.options.len(), 2 + model.dim_count());
+        assert_eq!(prompt.suggested, 1);
+        assert!(prompt.text.contains("your bot would ask for its amendment A2 (worth +0.735 to it): it would not vote yes (Δ -0.195 ≤ a 0.300)"), "{}", prompt.text);
+        let parse = |s: &str| parse_answer(&prompt, &request, &bot, s);
+        assert_eq!(parse("no"), Answer::Choice(Choice::Ask(None)));
+        assert!(matches!(parse("yes"), Answer::Invalid(_)));
+        assert!(matches!(parse("abstain"), Answer::Invalid(_)));
+        let dim = model.dims.iter().position(|d| d.id == "sovereignty").unwrap();
+        let Answer::Move {
+            dim: d,
+            from,
+            default_to,
+        } = parse(&format!("{}", 3 + dim))
+        else {
+            panic!("not a move");
+        };
+        assert_eq!(d as usize, dim);
+        assert_eq!(from, 0.3);
+        let fra = model.member_index("FRA").unwrap();
+        assert_eq!(default_to, model.members.ideal[fra * model.dim_count() + dim]);
+        let target = |s: &str| parse_target(&model, d, from, default_to, s);
+        assert_eq!(
+            target("0.8\n"),
+            Ok(Choice::Ask(Some(Ask::Soften {
+                dim: d,
+                from,
+                to: 0.8
+            })))
+        );
+        assert_eq!(
+            target(""),
+            Ok(Choice::Ask(Some(Ask::Soften {
+                dim: d,
+                from,
+                to: default_to
+            })))
+        );
+        for bad in ["1.5", "-0.1", "NaN", "inf", "abc", "0.3"] {
+            assert!(target(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn answers_tabling_and_withdrawals_read_no_as_doing_nothing() {
+        use crate::trace::Expectation;
+        let model = model();
+        let e = Expectation {
+            p_adopt: 0.9,
+            value: 1.0,
+        };
+        let usa = model.member_index("USA").unwrap() as u16;
+        let questions = [
+            (
+                Question::Answer {
+                    draft: 0,
+                    asker: 1,
+                    ask: Ask::Amendment(0),
+                    before: e,
+                    full: e,
+                    compromise: None,
+                },
+                Choice::Answer(Verdict::Refused),
+            ),
+            (
+                Question::Table {
+                    ballot: 1,
+                    gain: 0.2,
+                    always: false,
+                },
+                Choice::Table(false),
+            ),
+            (
+                Question::Withdraw {
+                    draft: 0,
+                    ballot: model.draft_ballot[0] as u16,
+                    p_adopt: 0.9,
+                    p_veto: 0.05,
+                    force_vote: false,
+                },
+                Choice::Withdraw(false),
+            ),
+        ];
+        for (question, nothing) in questions {
+            let request = Request {
+                seat: usa,
+                minute: 10,
+                question,
+            };
+            let bot = nothing.clone();
+            let prompt = render::prompt(&model, &[], &request, &bot);
+            assert_eq!(parse_answer(&prompt, &request, &bot, "no"), Answer::Choice(nothing));
+            assert!(matches!(
+                parse_answer(&prompt, &request, &bot, "yes"),
+                Answer::Invalid(_)
+            ));
+            assert!(prompt.text.contains("your bot would"), "{}", prompt.text);
+        }
+    }
+
+    #[test]
+    fn an_overlong_or_binary_line_is_one_invalid_answer() {
+        let mut input: &[u8] = b"\xff\xfe\n";
+        let mut line = String::new();
+        assert!(read_line(&mut input, &mut line).unwrap());
+        assert!(line.contains('\u{fffd}'));
+        let long = [b"7".repeat(10_000), b"\n2\n".to_vec()].concat();
+        let mut input: &[u8] = &long;
+        assert!(read_line(&mut input, &mut line).unwrap());
+        assert_eq!(line, "(an overlong line)");
+        assert!(read_line(&mut input, &mut line).unwrap());
+        assert_eq!(line, "2\n");
+        assert!(!read_line(&mut input, &mut line).unwrap());
+    }
 }
