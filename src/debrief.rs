@@ -215,17 +215,15 @@ pub fn build(
         seats,
     };
     let progress = game::advance(model, &setup, choices).map_err(game_error)?;
-    let Some(outcome) = progress.outcome.as_ref().filter(|_| progress.pending.is_none()) else {
+    let Some(outcome) = progress
+        .outcome
+        .as_ref()
+        .filter(|_| progress.pending.is_none())
+    else {
         return Err(DebriefError::Unfinished);
     };
-    let summary = workflow::run_replications(
-        model,
-        setup.seed,
-        0..replications,
-        threads,
-        None,
-        true,
-    )?;
+    let summary =
+        workflow::run_replications(model, setup.seed, 0..replications, threads, None, true)?;
     let bots = report::build(model, &summary, setup.seed);
     let mut decisions = Vec::with_capacity(progress.decided.len());
     let mut agreement: BTreeMap<String, Agreement> = header

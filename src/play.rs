@@ -180,14 +180,18 @@ pub fn play(
         let entries = &progress.log.entries;
         let new = event_lines(model, setup, &entries[shown.min(entries.len())..]);
         shown = entries.len();
-        output.write_all(new.as_bytes()).map_err(PlayError::Output)?;
+        output
+            .write_all(new.as_bytes())
+            .map_err(PlayError::Output)?;
         let Some((request, bot)) = progress.pending else {
             if let Some(outcome) = &progress.outcome {
                 let text = format!(
                     "The game is over.\n{}",
                     render::outcome_lines(model, outcome)
                 );
-                output.write_all(text.as_bytes()).map_err(PlayError::Output)?;
+                output
+                    .write_all(text.as_bytes())
+                    .map_err(PlayError::Output)?;
             }
             output.flush().map_err(PlayError::Output)?;
             return Ok((Ended::Finished, choices));
@@ -212,7 +216,9 @@ pub fn play(
             let choice = match parse_answer(&prompt, &request, &bot, &line) {
                 Answer::Choice(c) => c,
                 Answer::Invalid(why) => {
-                    output.write_all(why.as_bytes()).map_err(PlayError::Output)?;
+                    output
+                        .write_all(why.as_bytes())
+                        .map_err(PlayError::Output)?;
                     continue;
                 }
                 Answer::Move {
@@ -375,7 +381,11 @@ mod tests {
         let log: Vec<(u64, TraceEvent)> = vec![(0, TraceEvent::Circulated { draft: 0 })];
         let prompt = render::prompt(&model, &log, &request, &bot);
         assert_eq!(prompt.suggested, 2);
-        assert!(prompt.text.contains("3  abstain   ← your bot's choice"), "{}", prompt.text);
+        assert!(
+            prompt.text.contains("3  abstain   ← your bot's choice"),
+            "{}",
+            prompt.text
+        );
         assert!(
             prompt
                 .text
@@ -383,14 +393,29 @@ mod tests {
             "{}",
             prompt.text
         );
-        assert!(prompt.text.contains("Mourning the tragic loss of life"), "{}", prompt.text);
+        assert!(
+            prompt.text.contains("Mourning the tragic loss of life"),
+            "{}",
+            prompt.text
+        );
         let parse = |s: &str| parse_answer(&prompt, &request, &bot, s);
         assert_eq!(parse("\n"), Answer::Choice(bot.clone()));
         assert_eq!(parse("  \n"), Answer::Choice(bot.clone()));
         assert_eq!(parse("1\n"), Answer::Choice(Choice::Vote(Vote::Yes)));
         assert_eq!(parse("No\n"), Answer::Choice(Choice::Vote(Vote::No)));
-        assert_eq!(parse("abstain"), Answer::Choice(Choice::Vote(Vote::Abstain)));
-        for garbage in ["0", "4", "-1", "maybe", "1.0", "99999999999999999999999", "\u{fffd}"] {
+        assert_eq!(
+            parse("abstain"),
+            Answer::Choice(Choice::Vote(Vote::Abstain))
+        );
+        for garbage in [
+            "0",
+            "4",
+            "-1",
+            "maybe",
+            "1.0",
+            "99999999999999999999999",
+            "\u{fffd}",
+        ] {
             match parse(garbage) {
                 Answer::Invalid(why) => assert!(why.contains("from 1 to 3"), "{why}"),
                 other => panic!("{garbage:?} gave {other:?}"),
@@ -412,7 +437,11 @@ mod tests {
         assert_eq!(parse("no"), Answer::Choice(Choice::Ask(None)));
         assert!(matches!(parse("yes"), Answer::Invalid(_)));
         assert!(matches!(parse("abstain"), Answer::Invalid(_)));
-        let dim = model.dims.iter().position(|d| d.id == "sovereignty").unwrap();
+        let dim = model
+            .dims
+            .iter()
+            .position(|d| d.id == "sovereignty")
+            .unwrap();
         let Answer::Move {
             dim: d,
             from,
@@ -424,7 +453,10 @@ mod tests {
         assert_eq!(d as usize, dim);
         assert_eq!(from, 0.3);
         let fra = model.member_index("FRA").unwrap();
-        assert_eq!(default_to, model.members.ideal[fra * model.dim_count() + dim]);
+        assert_eq!(
+            default_to,
+            model.members.ideal[fra * model.dim_count() + dim]
+        );
         let target = |s: &str| parse_target(&model, d, from, default_to, s);
         assert_eq!(
             target("0.8\n"),
@@ -495,7 +527,10 @@ mod tests {
             };
             let bot = nothing.clone();
             let prompt = render::prompt(&model, &[], &request, &bot);
-            assert_eq!(parse_answer(&prompt, &request, &bot, "no"), Answer::Choice(nothing));
+            assert_eq!(
+                parse_answer(&prompt, &request, &bot, "no"),
+                Answer::Choice(nothing)
+            );
             assert!(matches!(
                 parse_answer(&prompt, &request, &bot, "yes"),
                 Answer::Invalid(_)

@@ -153,7 +153,9 @@ fn exists(game: &Path) -> Error {
 }
 
 fn agent_ids(model: &crate::model::Model) -> Vec<&str> {
-    (0..model.agent_count()).map(|a| model.agent_id(a)).collect()
+    (0..model.agent_count())
+        .map(|a| model.agent_id(a))
+        .collect()
 }
 
 fn resume(args: PlayArgs, path: &Path) -> Result<(), Error> {
@@ -188,7 +190,11 @@ fn resume(args: PlayArgs, path: &Path) -> Result<(), Error> {
         ));
     }
     if let Some(seed) = args.seed.filter(|&s| s != game.header.seed) {
-        return Err(differs("--seed", seed.to_string(), game.header.seed.to_string()));
+        return Err(differs(
+            "--seed",
+            seed.to_string(),
+            game.header.seed.to_string(),
+        ));
     }
     if let Some(r) = args.replication.filter(|&r| r != game.header.replication) {
         return Err(differs(
@@ -238,10 +244,12 @@ fn session(
     save: Option<&mut Appender>,
     game: Option<&Path>,
 ) -> Result<(), Error> {
+    use std::io::IsTerminal;
     let stdin = std::io::stdin();
+    let echo = !stdin.is_terminal();
     let mut input = stdin.lock();
     let mut output = std::io::stdout().lock();
-    let ended = play::play(model, setup, choices, save, &mut input, &mut output);
+    let ended = play::play(model, setup, choices, save, &mut input, &mut output, echo);
     drop(output);
     let (ended, _) = ended.map_err(|e| match e {
         PlayError::Output(source) if source.kind() == std::io::ErrorKind::BrokenPipe => {
@@ -259,7 +267,9 @@ fn session(
             path: "standard input".to_string(),
             source,
         }),
-        PlayError::Engine(why) => Error::Internal(format!("the game engine refused a choice: {why}")),
+        PlayError::Engine(why) => {
+            Error::Internal(format!("the game engine refused a choice: {why}"))
+        }
     })?;
     let note = match (ended, game) {
         (Ended::Finished, Some(g)) => format!(
@@ -352,12 +362,17 @@ pub fn debrief(args: DebriefArgs) -> Result<(), Error> {
         .replications
         .unwrap_or(game.model.montecarlo.replications);
     let threads = thread_count(args.threads);
-    let debrief =
-        crate::debrief::build(&game.model, &game.header, &game.choices, replications, threads)
-            .map_err(|e| match e {
-                crate::debrief::DebriefError::Run(job) => Error::Job(job),
-                other => Error::Internal(other.to_string()),
-            })?;
+    let debrief = crate::debrief::build(
+        &game.model,
+        &game.header,
+        &game.choices,
+        replications,
+        threads,
+    )
+    .map_err(|e| match e {
+        crate::debrief::DebriefError::Run(job) => Error::Job(job),
+        other => Error::Internal(other.to_string()),
+    })?;
     let text = match args.format {
         DebriefFormat::Text => export::debrief::text(&game.model, &game.header, &debrief),
         DebriefFormat::Json => pretty_json(&debrief)?,

@@ -17,7 +17,9 @@ fn clock(minute: u64) -> String {
 }
 
 fn tally(t: &Option<Tally>) -> String {
-    t.map_or(String::new(), |t| format!(" {}-{}-{}", t.yes, t.no, t.abstain))
+    t.map_or(String::new(), |t| {
+        format!(" {}-{}-{}", t.yes, t.no, t.abstain)
+    })
 }
 
 fn vetoers(by: &[String]) -> String {
@@ -135,7 +137,11 @@ fn choice_words(v: &Value) -> String {
                 format!("ask for amendment {a}")
             } else if let Some(d) = o.get("move").and_then(Value::as_str) {
                 let num = |k: &str| o.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
-                format!("ask for a move on {d} from {:.2} to {:.2}", num("from"), num("to"))
+                format!(
+                    "ask for a move on {d} from {:.2} to {:.2}",
+                    num("from"),
+                    num("to")
+                )
             } else if let Some(x) = o.get("compromise").and_then(Value::as_f64) {
                 format!("accept a compromise at {x:.2}")
             } else {
@@ -336,9 +342,7 @@ pub fn questions(debrief: &Debrief) -> Vec<String> {
         .agreement
         .iter()
         .filter(|(_, a)| a.decisions > 0 && a.agreed < a.decisions)
-        .min_by(|(_, x), (_, y)| {
-            (x.agreed * y.decisions).cmp(&(y.agreed * x.decisions))
-        })
+        .min_by(|(_, x), (_, y)| (x.agreed * y.decisions).cmp(&(y.agreed * x.decisions)))
     {
         out.push(format!(
             "{seat} departed from its bot in {} of {} decisions. What did it weigh that its stance (its brief) leaves out?",

@@ -5,7 +5,7 @@
 
 use crate::behaviour::{self, Vote};
 use crate::decision::{Choice, Question, Request};
-use crate::model::{AmendmentAction, Ballot, MotionKind, Model};
+use crate::model::{AmendmentAction, Ballot, Model, MotionKind};
 use crate::outcome::{BallotStatus, Outcome};
 use crate::text::Text;
 use crate::trace::{Ask, Expectation, TraceEvent, Verdict};
@@ -59,7 +59,10 @@ impl Prompt {
         } else {
             ", or no to do nothing"
         };
-        format!("[1-{n}{words}; empty line: your bot's choice {}] > ", self.suggested + 1)
+        format!(
+            "[1-{n}{words}; empty line: your bot's choice {}] > ",
+            self.suggested + 1
+        )
     }
 
     /// What to say when an answer is not one of the choices.

@@ -205,8 +205,8 @@ pub fn parse(name: &str, text: &str) -> Result<LoadedGame, GameFileError> {
     let mut choices = Vec::with_capacity(lines.len() - 1);
     for (k, raw) in lines[1..].iter().enumerate() {
         let n = k + 2;
-        let record: DecisionLine = serde_json::from_str(raw)
-            .map_err(|e| bad(n, format!("not a decision line: {e}")))?;
+        let record: DecisionLine =
+            serde_json::from_str(raw).map_err(|e| bad(n, format!("not a decision line: {e}")))?;
         if !header.seats.contains(&record.seat) {
             return Err(bad(
                 n,
@@ -457,11 +457,10 @@ fn to_choice(model: &Model, line: &DecisionLine) -> Result<Choice, String> {
             }
             None if object_keys(&["move", "from", "to"]) => {
                 let id = c["move"].as_str().unwrap_or_default();
-                let dim = model
-                    .dims
-                    .iter()
-                    .position(|d| d.id == id)
-                    .ok_or_else(|| format!("choice {c}: no dimension `{id}` in the scenario"))?;
+                let dim =
+                    model.dims.iter().position(|d| d.id == id).ok_or_else(|| {
+                        format!("choice {c}: no dimension `{id}` in the scenario")
+                    })?;
                 Ok(Choice::Ask(Some(Ask::Soften {
                     dim: dim as u16,
                     from: number("from")?,

@@ -35,7 +35,14 @@ fn tutorial() -> String {
 /// Plays `scenario` as `seats` with `input`, saving to a new file in a fresh directory.
 fn play(scenario: &str, seats: &str, extra: &[&str], input: &[u8]) -> (PathBuf, Output) {
     let game = temp_dir().join("game.jsonl");
-    let mut args = vec!["play", scenario, "--as", seats, "--game", game.to_str().unwrap()];
+    let mut args = vec![
+        "play",
+        scenario,
+        "--as",
+        seats,
+        "--game",
+        game.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let out = with_input(&args, input);
     (game, out)
@@ -152,7 +159,12 @@ fn a_game_of_suggestions_is_the_bot_only_replication() {
         assert_eq!(decided, decisions, "one marker per human decision");
         // The text replay shows the same votes as the text trace.
         let replay_text = ok(&councilsim(&["replay", game.to_str().unwrap()]));
-        let trace_text = ok(&councilsim(&["trace", scenario, "--replication", replication]));
+        let trace_text = ok(&councilsim(&[
+            "trace",
+            scenario,
+            "--replication",
+            replication,
+        ]));
         assert_eq!(vote_lines(&replay_text), vote_lines(&trace_text));
         // And every decision agreed with its bot.
         let debrief = json_of(&councilsim(&[
@@ -219,7 +231,10 @@ fn fra_voting_no_vetoes_the_seed_draft_and_the_debrief_calls_it_pivotal() {
     assert_eq!(draft["id"], "S/2025/112");
     assert_eq!(draft["result"], "vetoed");
     assert_eq!(draft["vetoed_by"], serde_json::json!(["FRA"]));
-    assert_eq!(draft["tally"], serde_json::json!({"yes": 10, "no": 1, "abstain": 4}));
+    assert_eq!(
+        draft["tally"],
+        serde_json::json!({"yes": 10, "no": 1, "abstain": 4})
+    );
     assert_eq!(draft["amendments"].as_array().unwrap().len(), 5);
     assert_eq!(draft["motions"].as_array().unwrap().len(), 1);
     let decisions = debrief["decisions"].as_array().unwrap();
@@ -266,11 +281,27 @@ fn fra_voting_no_vetoes_the_seed_draft_and_the_debrief_calls_it_pivotal() {
     assert_eq!(keys(&debrief), ["agreement", "bots", "decisions", "game"]);
     assert_eq!(
         keys(vote),
-        ["ballot", "bot", "chosen", "counterfactual", "kind", "minute", "pivotal", "seat"]
+        [
+            "ballot",
+            "bot",
+            "chosen",
+            "counterfactual",
+            "kind",
+            "minute",
+            "pivotal",
+            "seat"
+        ]
     );
     assert_eq!(
         keys(draft),
-        ["amendments", "id", "motions", "result", "tally", "vetoed_by"]
+        [
+            "amendments",
+            "id",
+            "motions",
+            "result",
+            "tally",
+            "vetoed_by"
+        ]
     );
     // The text says it in words.
     let text = ok(&councilsim(&["debrief", g, "--replications", "300"]));
@@ -281,8 +312,26 @@ fn fra_voting_no_vetoes_the_seed_draft_and_the_debrief_calls_it_pivotal() {
     );
     assert!(text.contains("bots alone: vetoed in"), "{text}");
     // The same debrief on any number of threads.
-    let one = councilsim(&["debrief", g, "--replications", "300", "--format", "json", "--threads", "1"]);
-    let two = councilsim(&["debrief", g, "--replications", "300", "--format", "json", "--threads", "2"]);
+    let one = councilsim(&[
+        "debrief",
+        g,
+        "--replications",
+        "300",
+        "--format",
+        "json",
+        "--threads",
+        "1",
+    ]);
+    let two = councilsim(&[
+        "debrief",
+        g,
+        "--replications",
+        "300",
+        "--format",
+        "json",
+        "--threads",
+        "2",
+    ]);
     assert_eq!(ok(&one), ok(&two));
 }
 
@@ -369,7 +418,10 @@ fn garbage_on_standard_input_is_asked_again_never_a_panic() {
     let text = ok(&out);
     assert!(text.contains("is not a choice here"), "{}", tail(&text));
     assert!(text.contains("The game is over."), "{}", tail(&text));
-    assert!(!text.contains('\u{1b}'), "a control character reached the terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "a control character reached the terminal"
+    );
     // Nothing invalid was recorded: the game is a game of suggestions.
     let (clean, _) = play(&seed_scenario(), "FRA", &[], &empties(3000));
     let strip = |p: &Path| std::fs::read(p).unwrap();
@@ -409,7 +461,10 @@ fn an_unknown_seat_is_refused_with_the_valid_ids() {
     let out = councilsim(&["play", &seed_scenario(), "--as", "FRA,XYZ"]);
     assert_eq!(out.status.code(), Some(2));
     let e = stderr(&out);
-    assert!(e.contains("XYZ") && e.contains("FRA") && e.contains("USA"), "{e}");
+    assert!(
+        e.contains("XYZ") && e.contains("FRA") && e.contains("USA"),
+        "{e}"
+    );
     let out = councilsim(&["play", &seed_scenario()]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = councilsim(&["play", &seed_scenario(), "--as", "FRA,FRA"]);
@@ -422,7 +477,14 @@ fn an_existing_game_file_is_never_replaced() {
     let game = dir.join("mine.jsonl");
     std::fs::write(&game, "precious\n").unwrap();
     let out = with_input(
-        &["play", &seed_scenario(), "--as", "FRA", "--game", game.to_str().unwrap()],
+        &[
+            "play",
+            &seed_scenario(),
+            "--as",
+            "FRA",
+            "--game",
+            game.to_str().unwrap(),
+        ],
         &empties(10),
     );
     assert_eq!(out.status.code(), Some(2));
@@ -482,23 +544,41 @@ fn a_game_file_of_another_scenario_or_version_is_refused() {
     let out = councilsim(&["play", &tutorial(), "--resume", game.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let e = stderr(&out);
-    assert!(e.contains("game.jsonl") && e.contains("another scenario"), "{e}");
+    assert!(
+        e.contains("game.jsonl") && e.contains("another scenario"),
+        "{e}"
+    );
     // The embedded text edited: its hash no longer matches.
     let edited = edit_header(&lines, |h| {
-        let text = h["scenario"].as_str().unwrap().replace("act_bonus = 1.0", "act_bonus = 0.9");
+        let text = h["scenario"]
+            .as_str()
+            .unwrap()
+            .replace("act_bonus = 1.0", "act_bonus = 0.9");
         h["scenario"] = Value::String(text);
     });
-    refused(&write_game(&edited), "edited.jsonl:1: the scenario text does not match");
+    refused(
+        &write_game(&edited),
+        "edited.jsonl:1: the scenario text does not match",
+    );
     // Another file format, another councilsim version.
     let edited = edit_header(&lines, |h| h["format"] = "councilsim-game/2".into());
-    refused(&write_game(&edited), "edited.jsonl:1: is a game file of format `councilsim-game/2`");
+    refused(
+        &write_game(&edited),
+        "edited.jsonl:1: is a game file of format `councilsim-game/2`",
+    );
     let edited = edit_header(&lines, |h| h["version"] = "0.0.9".into());
-    refused(&write_game(&edited), "edited.jsonl:1: the game was played with councilsim 0.0.9");
+    refused(
+        &write_game(&edited),
+        "edited.jsonl:1: the game was played with councilsim 0.0.9",
+    );
     // An unknown field, a seat that is not a delegation.
     let edited = edit_header(&lines, |h| h["extra"] = 1.into());
     refused(&write_game(&edited), "edited.jsonl:1:");
     let edited = edit_header(&lines, |h| h["seats"] = serde_json::json!(["XYZ"]));
-    refused(&write_game(&edited), "edited.jsonl:1: `XYZ` is not a delegation");
+    refused(
+        &write_game(&edited),
+        "edited.jsonl:1: `XYZ` is not a delegation",
+    );
     // Not a game file at all; empty; cut off mid-line.
     refused(&write_game(&["{}".to_string()]), "edited.jsonl:1:");
     let empty = temp_dir().join("edited.jsonl");
@@ -522,7 +602,9 @@ fn a_tampered_decision_line_is_refused_naming_its_line() {
     };
     let last = lines.len() - 1;
     refused(
-        &tamper(2, &|l| l["minute"] = (l["minute"].as_u64().unwrap() + 1).into()),
+        &tamper(2, &|l| {
+            l["minute"] = (l["minute"].as_u64().unwrap() + 1).into()
+        }),
         "edited.jsonl:3: records minute",
     );
     refused(
