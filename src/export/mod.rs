@@ -4,6 +4,7 @@
 
 mod atomic;
 pub mod csv;
+pub mod decision;
 pub mod explain;
 pub mod plot;
 pub mod power_table;

@@ -8,6 +8,7 @@ mod council;
 mod determinism;
 mod docs;
 mod files;
+mod game;
 mod golden;
 mod hardening;
 mod history;
