@@ -127,6 +127,10 @@ pub enum DebriefError {
 fn game_error(e: game::GameError) -> DebriefError {
     match e {
         game::GameError::Invalid { index, why } => DebriefError::Game { index, why },
+        game::GameError::TooMany { decisions, .. } => DebriefError::Game {
+            index: decisions,
+            why: "the game was over before this decision".to_string(),
+        },
     }
 }
 
@@ -203,17 +207,12 @@ pub fn build(
     replications: u64,
     threads: usize,
 ) -> Result<Debrief, DebriefError> {
-    let seats = crate::game::file::seat_indices(model, &header.seats).map_err(|why| {
-        DebriefError::Game {
+    let setup = Setup::from_ids(model, header.seed, header.replication, &header.seats).map_err(
+        |why| DebriefError::Game {
             index: 0,
             why: format!("the game's seats: {why}"),
-        }
-    })?;
-    let setup = Setup {
-        seed: header.seed,
-        replication: header.replication,
-        seats,
-    };
+        },
+    )?;
     let progress = game::advance(model, &setup, choices).map_err(game_error)?;
     let Some(outcome) = progress
         .outcome
@@ -249,10 +248,7 @@ pub fn build(
         });
         entry.decisions += 1;
         entry.agreed += u64::from(decided.chosen == decided.bot);
-        let kind = serde_json::to_value(line.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
+        let kind = line.kind.clone();
         decisions.push(DecisionReview {
             ballot: if kind == "vote" { line.ballot } else { None },
             seat,

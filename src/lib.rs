@@ -62,6 +62,7 @@
 pub mod backtest;
 pub mod behaviour;
 pub mod cli;
+pub mod debrief;
 pub mod decision;
 pub mod engine;
 pub mod explain;
@@ -74,6 +75,7 @@ pub mod model;
 pub mod montecarlo;
 pub mod negotiation;
 pub mod outcome;
+pub mod play;
 pub mod power;
 pub mod procedure;
 pub mod progress;

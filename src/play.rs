@@ -40,7 +40,7 @@ pub enum Answer {
 pub fn parse_answer(prompt: &Prompt, request: &Request, bot: &Choice, line: &str) -> Answer {
     let word = line.trim().to_ascii_lowercase();
     let pick = |p: &Pick| match p {
-        Pick::Choice(c) => Answer::Choice(c.clone()),
+        Pick::Choice(c) => Answer::Choice(*c),
         Pick::Move {
             dim,
             from,
@@ -52,7 +52,7 @@ pub fn parse_answer(prompt: &Prompt, request: &Request, bot: &Choice, line: &str
         },
     };
     if word.is_empty() {
-        return Answer::Choice(bot.clone());
+        return Answer::Choice(*bot);
     }
     if let Ok(n) = word.parse::<usize>() {
         return match n.checked_sub(1).and_then(|k| prompt.options.get(k)) {
@@ -172,11 +172,8 @@ pub fn play(
     let mut shown = 0;
     let mut line = String::new();
     loop {
-        let progress = game::advance(model, setup, &choices).map_err(|e| match e {
-            game::GameError::Invalid { index, why } => {
-                PlayError::Engine(format!("decision {}: {why}", index + 1))
-            }
-        })?;
+        let progress = game::advance(model, setup, &choices)
+            .map_err(|e| PlayError::Engine(e.to_string()))?;
         let entries = &progress.log.entries;
         let new = event_lines(model, setup, &entries[shown.min(entries.len())..]);
         shown = entries.len();
@@ -399,8 +396,8 @@ mod tests {
             prompt.text
         );
         let parse = |s: &str| parse_answer(&prompt, &request, &bot, s);
-        assert_eq!(parse("\n"), Answer::Choice(bot.clone()));
-        assert_eq!(parse("  \n"), Answer::Choice(bot.clone()));
+        assert_eq!(parse("\n"), Answer::Choice(bot));
+        assert_eq!(parse("  \n"), Answer::Choice(bot));
         assert_eq!(parse("1\n"), Answer::Choice(Choice::Vote(Vote::Yes)));
         assert_eq!(parse("No\n"), Answer::Choice(Choice::Vote(Vote::No)));
         assert_eq!(
@@ -525,7 +522,7 @@ mod tests {
                 minute: 10,
                 question,
             };
-            let bot = nothing.clone();
+            let bot = nothing;
             let prompt = render::prompt(&model, &[], &request, &bot);
             assert_eq!(
                 parse_answer(&prompt, &request, &bot, "no"),

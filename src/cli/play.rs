@@ -74,13 +74,13 @@ fn start(args: PlayArgs) -> Result<(), Error> {
             agent_ids(&model).join(", ")
         )));
     }
-    let seats = file::seat_indices(&model, &args.seats)
-        .map_err(|why| Error::Usage(format!("--as: {why}")))?;
-    let setup = Setup {
-        seed: args.seed.unwrap_or(model.montecarlo.seed),
-        replication: args.replication.unwrap_or(0),
-        seats,
-    };
+    let setup = Setup::from_ids(
+        &model,
+        args.seed.unwrap_or(model.montecarlo.seed),
+        args.replication.unwrap_or(0),
+        &args.seats,
+    )
+    .map_err(|why| Error::Usage(format!("--as: {why}")))?;
     let mut appender = match &args.game {
         Some(game) => {
             if export::same_file(game, Path::new(path)) {

@@ -4,8 +4,10 @@
 
 mod atomic;
 pub mod csv;
+pub mod debrief;
 pub mod decision;
 pub mod explain;
+pub mod play;
 pub mod plot;
 pub mod power_table;
 pub mod printable;

@@ -81,8 +81,8 @@ pub struct DecisionLine {
     pub seat: String,
     /// Minute of the game at which it was decided.
     pub minute: u64,
-    /// ask, answer, table, withdraw or vote.
-    pub kind: DecisionKind,
+    /// ask, answer, table, withdraw or vote ([`DecisionKind::as_str`]).
+    pub kind: String,
     /// The draft (asks, answers, withdrawals).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<String>,
@@ -195,12 +195,8 @@ pub fn parse(name: &str, text: &str) -> Result<LoadedGame, GameFileError> {
     let header = parse_header(lines[0]).map_err(|m| bad(1, m))?;
     let model = scenario::compile(&format!("{name} (its scenario)"), &header.scenario)
         .map_err(GameFileError::Scenario)?;
-    let seats = seat_indices(&model, &header.seats).map_err(|m| bad(1, m))?;
-    let setup = Setup {
-        seed: header.seed,
-        replication: header.replication,
-        seats,
-    };
+    let setup = Setup::from_ids(&model, header.seed, header.replication, &header.seats)
+        .map_err(|m| bad(1, format!("seats: {m}")))?;
     let mut records = Vec::with_capacity(lines.len() - 1);
     let mut choices = Vec::with_capacity(lines.len() - 1);
     for (k, raw) in lines[1..].iter().enumerate() {
@@ -222,6 +218,10 @@ pub fn parse(name: &str, text: &str) -> Result<LoadedGame, GameFileError> {
     }
     let progress = game::advance(&model, &setup, &choices).map_err(|e| match e {
         game::GameError::Invalid { index, why } => bad(index + 2, why),
+        game::GameError::TooMany { decisions, .. } => bad(
+            decisions + 2,
+            "the game was over before this decision".to_string(),
+        ),
     })?;
     if progress.decided.len() != choices.len() {
         return Err(bad(
@@ -280,45 +280,13 @@ fn parse_header(line: &str) -> Result<GameHeader, String> {
     Ok(header)
 }
 
-/// The agent indices of `ids` (members or participants): an unknown or repeated id is an
-/// error listing the valid ones.
-pub fn seat_indices(model: &Model, ids: &[String]) -> Result<Vec<u16>, String> {
-    if ids.is_empty() {
-        return Err("no seat: name at least one delegation".to_string());
-    }
-    let mut seats: Vec<u16> = Vec::with_capacity(ids.len());
-    for id in ids {
-        let index = (0..model.agent_count()).find(|&a| model.agent_id(a) == id);
-        match index {
-            Some(a) if seats.contains(&(a as u16)) => {
-                return Err(format!("seat `{id}` is listed twice"))
-            }
-            Some(a) => seats.push(a as u16),
-            None => {
-                let valid: Vec<&str> = (0..model.agent_count())
-                    .map(|a| model.agent_id(a))
-                    .collect();
-                return Err(format!(
-                    "`{id}` is not a delegation of this scenario; valid ids: {}",
-                    valid.join(", ")
-                ));
-            }
-        }
-    }
-    Ok(seats)
-}
-
 /// The first field in which `found` differs from what the replayed game `expected`.
 fn difference(expected: &DecisionLine, found: &DecisionLine) -> Option<String> {
     let show = |o: &Option<String>| o.clone().unwrap_or_else(|| "none".to_string());
-    let kind = |k: DecisionKind| serde_json::to_value(k).unwrap_or(Value::Null);
     if expected.seat != found.seat || expected.kind != found.kind {
         Some(format!(
             "records a decision of {} ({}), but the game asks {} for a decision ({}) here",
-            found.seat,
-            kind(found.kind),
-            expected.seat,
-            kind(expected.kind)
+            found.seat, found.kind, expected.seat, expected.kind
         ))
     } else if expected.minute != found.minute {
         Some(format!(
@@ -373,7 +341,7 @@ pub fn choice_line(model: &Model, request: &Request, choice: &Choice) -> Decisio
     DecisionLine {
         seat: model.agent_id(request.seat as usize).to_string(),
         minute: request.minute,
-        kind: request.kind(),
+        kind: request.kind().as_str().to_string(),
         draft,
         ballot,
         asker,
@@ -407,7 +375,13 @@ pub fn choice_json(model: &Model, choice: &Choice) -> Value {
 fn to_choice(model: &Model, line: &DecisionLine) -> Result<Choice, String> {
     let c = &line.choice;
     let word = c.as_str();
-    let expected = |what: &str| format!("choice {c}: a {} takes {what}", kind_name(line.kind));
+    let kind = DecisionKind::parse(&line.kind).ok_or_else(|| {
+        format!(
+            "kind `{}` is not a decision: ask, answer, table, withdraw or vote",
+            line.kind
+        )
+    })?;
+    let expected = |what: &str| format!("choice {c}: a {} takes {what}", kind.as_str());
     let number = |key: &str| -> Result<f64, String> {
         c.get(key)
             .and_then(Value::as_f64)
@@ -417,7 +391,7 @@ fn to_choice(model: &Model, line: &DecisionLine) -> Result<Choice, String> {
         c.as_object()
             .is_some_and(|o| o.len() == keys.len() && keys.iter().all(|k| o.contains_key(*k)))
     };
-    match line.kind {
+    match kind {
         DecisionKind::Vote => match word {
             Some("yes") => Ok(Choice::Vote(Vote::Yes)),
             Some("no") => Ok(Choice::Vote(Vote::No)),
@@ -471,17 +445,6 @@ fn to_choice(model: &Model, line: &DecisionLine) -> Result<Choice, String> {
                 "\"nothing\", {\"amendment\": ID} or {\"move\": DIMENSION, \"from\": x, \"to\": y}",
             )),
         },
-    }
-}
-
-/// A decision kind as the file spells it.
-fn kind_name(kind: DecisionKind) -> &'static str {
-    match kind {
-        DecisionKind::Ask => "ask",
-        DecisionKind::Answer => "answer",
-        DecisionKind::Table => "table",
-        DecisionKind::Withdraw => "withdraw",
-        DecisionKind::Vote => "vote",
     }
 }
 

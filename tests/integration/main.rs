@@ -14,6 +14,7 @@ mod hardening;
 mod history;
 mod model;
 mod negotiation;
+mod play;
 mod procedure;
 mod readme;
 mod seed;
