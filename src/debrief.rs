@@ -207,12 +207,13 @@ pub fn build(
     replications: u64,
     threads: usize,
 ) -> Result<Debrief, DebriefError> {
-    let setup = Setup::from_ids(model, header.seed, header.replication, &header.seats).map_err(
-        |why| DebriefError::Game {
-            index: 0,
-            why: format!("the game's seats: {why}"),
-        },
-    )?;
+    let setup =
+        Setup::from_ids(model, header.seed, header.replication, &header.seats).map_err(|why| {
+            DebriefError::Game {
+                index: 0,
+                why: format!("the game's seats: {why}"),
+            }
+        })?;
     let progress = game::advance(model, &setup, choices).map_err(game_error)?;
     let Some(outcome) = progress
         .outcome

@@ -172,8 +172,8 @@ pub fn play(
     let mut shown = 0;
     let mut line = String::new();
     loop {
-        let progress = game::advance(model, setup, &choices)
-            .map_err(|e| PlayError::Engine(e.to_string()))?;
+        let progress =
+            game::advance(model, setup, &choices).map_err(|e| PlayError::Engine(e.to_string()))?;
         let entries = &progress.log.entries;
         let new = event_lines(model, setup, &entries[shown.min(entries.len())..]);
         shown = entries.len();

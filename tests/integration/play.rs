@@ -577,7 +577,7 @@ fn a_game_file_of_another_scenario_or_version_is_refused() {
     let edited = edit_header(&lines, |h| h["seats"] = serde_json::json!(["XYZ"]));
     refused(
         &write_game(&edited),
-        "edited.jsonl:1: `XYZ` is not a delegation",
+        "edited.jsonl:1: seats: no delegation `XYZ`",
     );
     // Not a game file at all; empty; cut off mid-line.
     refused(&write_game(&["{}".to_string()]), "edited.jsonl:1:");
