@@ -94,6 +94,10 @@ pub struct DecisionReview {
     pub counterfactual: GameOutcome,
     /// Whether the counterfactual ends differently (some ballot's result changes).
     pub pivotal: bool,
+    /// What was decided, in words ("vote on draft S/2025/112"), for the text; not in the
+    /// JSON contract.
+    #[serde(skip)]
+    pub subject: String,
 }
 
 /// How often a seat's human agreed with its bot.
@@ -190,6 +194,29 @@ pub fn game_outcome(model: &Model, outcome: &Outcome) -> GameOutcome {
     GameOutcome { drafts }
 }
 
+/// A decision's subject in words: "vote on draft S/2025/112", "tabling of motion postpone".
+fn subject(model: &Model, request: &crate::decision::Request) -> String {
+    use crate::decision::Question;
+    let ballot = |b: u16| {
+        let b = model.ballots[b as usize];
+        format!("{} {}", model.ballot_kind(b), model.ballot_id(b))
+    };
+    let draft = |d: u16| model.drafts[d as usize].id.as_str();
+    match &request.question {
+        Question::Ask { draft: d, .. } => format!("ask on draft {}", draft(*d)),
+        Question::Answer {
+            draft: d, asker, ..
+        } => format!(
+            "answer to {}'s ask on draft {}",
+            model.agent_id(*asker as usize),
+            draft(*d)
+        ),
+        Question::Table { ballot: b, .. } => format!("tabling of {}", ballot(*b)),
+        Question::Withdraw { draft: d, .. } => format!("withdrawal of draft {}", draft(*d)),
+        Question::Vote { ballot: b, .. } => format!("vote on {}", ballot(*b)),
+    }
+}
+
 /// Whether two outcomes differ in any ballot's result (not merely its tally).
 pub fn results_differ(a: &Outcome, b: &Outcome) -> bool {
     a.ballots
@@ -251,6 +278,7 @@ pub fn build(
         entry.agreed += u64::from(decided.chosen == decided.bot);
         let kind = line.kind.clone();
         decisions.push(DecisionReview {
+            subject: subject(model, &decided.request),
             ballot: if kind == "vote" { line.ballot } else { None },
             seat,
             minute: line.minute,

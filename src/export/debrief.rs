@@ -183,14 +183,11 @@ fn changes(game: &GameOutcome, other: &GameOutcome) -> Vec<String> {
 }
 
 fn decision_line(review: &DecisionReview, game: &GameOutcome) -> String {
-    let subject = match &review.ballot {
-        Some(b) => format!("{} on {b}", review.kind),
-        None => review.kind.clone(),
-    };
     let mut line = format!(
-        "{}  {} {subject}: chose {}; its bot: {}.",
+        "{}  {}, {}: chose {}; its bot: {}.",
         clock(review.minute),
         review.seat,
+        review.subject,
         choice_words(&review.chosen),
         choice_words(&review.bot)
     );
