@@ -551,3 +551,59 @@ mod tests {
         assert!(!read_line(&mut input, &mut line).unwrap());
     }
 }
+
+#[cfg(test)]
+mod text_tests {
+    use crate::decision::Question;
+    use crate::game::{self, Setup};
+
+    /// The text a prompt shows in words is rebuilt from the log; at every ask it must
+    /// stand exactly where the engine says the text stands.
+    #[test]
+    fn the_text_in_words_stands_where_the_engine_says() {
+        let mut total_changed = 0;
+        for (file, ids) in [
+            (
+                "ukraine-2025-unsc.toml",
+                vec!["DNK", "FRA", "GBR", "GRC", "SVN", "RUS"],
+            ),
+            ("tutorial.toml", vec!["BIG", "FAR", "MID", "ALLY", "OBS"]),
+            (
+                "reform/no-veto-two-thirds.toml",
+                vec!["DNK", "FRA", "GBR", "GRC", "SVN"],
+            ),
+        ] {
+            let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+            let model = crate::scenario::load(&path).unwrap();
+            let ids: Vec<String> = ids.into_iter().map(String::from).collect();
+            let (mut asks, mut changed) = (0, 0);
+            for replication in 0..8 {
+                let setup = Setup::from_ids(&model, 7, replication, &ids).unwrap();
+                let mut choices = Vec::new();
+                loop {
+                    let progress = game::advance(&model, &setup, &choices).unwrap();
+                    let Some((request, bot)) = progress.pending else {
+                        break;
+                    };
+                    if let Question::Ask {
+                        draft, position, ..
+                    } = &request.question
+                    {
+                        let (text, _) =
+                            crate::export::play::text_now(&model, &progress.log.entries, *draft);
+                        assert_eq!(text.position(), &position[..], "{file} r{replication}");
+                        asks += 1;
+                        changed += usize::from(position[..] != *model.circulated(*draft as usize));
+                    }
+                    choices.push(bot);
+                }
+            }
+            assert!(asks > 0, "{file}: no ask to check");
+            total_changed += changed;
+        }
+        assert!(
+            total_changed > 0,
+            "no ask on a text changed in consultations"
+        );
+    }
+}
