@@ -61,6 +61,7 @@
 
 pub mod backtest;
 pub mod behaviour;
+pub mod brief;
 pub mod cli;
 pub mod debrief;
 pub mod decision;

@@ -3,6 +3,7 @@
 //! all, never replacing a device, a FIFO or a directory).
 
 mod atomic;
+pub mod brief;
 pub mod csv;
 pub mod debrief;
 pub mod decision;

@@ -3,6 +3,7 @@
 mod allocations;
 mod bad_input;
 mod behaviour;
+mod brief;
 mod cli;
 mod council;
 mod determinism;
