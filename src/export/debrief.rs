@@ -328,7 +328,7 @@ pub fn questions(debrief: &Debrief) -> Vec<String> {
             ));
         } else {
             out.push(format!(
-                "Your Council's draft {} was {} as in {} of bot-only meetings. What would a delegation have had to do differently to change that, and at what cost?",
+                "Draft {} ended {} in your Council, as in {} of bot-only meetings. What would a delegation have had to do differently to change that, and at what cost?",
                 d.id,
                 d.result,
                 percent(p)
