@@ -213,6 +213,22 @@ fn fra_votes_no() -> (PathBuf, usize, String) {
 #[test]
 fn fra_voting_no_vetoes_the_seed_draft_and_the_debrief_calls_it_pivotal() {
     let (game, k, transcript) = fra_votes_no();
+    // The prompt showed the text in words, the choices with the bot's marked, its reason,
+    // and the bots' decisions as they happened, in the trace's words.
+    for expected in [
+        "PP1  Mourning the tragic loss of life throughout the Russian Federation-Ukraine conflict",
+        "FRA, your vote on draft S/2025/112 (vote 7):",
+        "  3  abstain   ← your bot's choice",
+        "your bot would abstain: -b -0.600 ≤ Δ -0.195 ≤ a 0.300",
+        "USA refuses: E would change",
+        "[human] FRA votes no on draft S/2025/112; its bot would abstain",
+    ] {
+        assert!(
+            transcript.contains(expected),
+            "{expected:?} not in\n{}",
+            tail(&transcript)
+        );
+    }
     assert!(
         transcript.contains("draft S/2025/112: vetoed 10-1-4 (vetoed by FRA)"),
         "{}",
