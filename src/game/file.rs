@@ -460,20 +460,35 @@ impl Appender {
     /// existing path (a file, a link, anything) is never opened or replaced; the error then
     /// has kind [`io::ErrorKind::AlreadyExists`].
     pub fn create(path: &Path, header: &GameHeader) -> io::Result<Self> {
-        let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
-        let mut line = serde_json::to_string(header).map_err(io::Error::other)?;
-        line.push('\n');
-        file.write_all(line.as_bytes())?;
-        file.sync_all()?;
-        // The new name itself must survive a crash, not only the bytes.
-        #[cfg(unix)]
-        if let Some(dir) = path.parent() {
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            File::open(dir)?.sync_all()?;
+        // Until its header is on disk the new file is a temporary one: an interrupt, or a
+        // failed write, removes it rather than leave a game file without a header.
+        let (_, mut file) = crate::interrupt::track(|| {
+            let file = OpenOptions::new().write(true).create_new(true).open(path)?;
+            Ok((path.to_path_buf(), file))
+        })?;
+        let written = (|| {
+            let mut line = serde_json::to_string(header).map_err(io::Error::other)?;
+            line.push('\n');
+            file.write_all(line.as_bytes())?;
+            file.sync_all()?;
+            // The new name itself must survive a crash, not only the bytes.
+            #[cfg(unix)]
+            if let Some(dir) = path.parent() {
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                File::open(dir)?.sync_all()?;
+            }
+            Ok(())
+        })();
+        match written {
+            Ok(()) => crate::interrupt::settle(path, || Ok(()))?,
+            Err(e) => {
+                let _ = crate::interrupt::settle(path, || std::fs::remove_file(path));
+                return Err(e);
+            }
         }
         Ok(Appender {
             file,
