@@ -182,7 +182,12 @@ fn resume(args: PlayArgs, path: &Path) -> Result<(), Error> {
             "{shown} was played with {what} {recorded}, not {asked}; a resumed game keeps its own"
         ))
     };
-    if !args.seats.is_empty() && args.seats != game.header.seats {
+    let sorted = |ids: &[String]| {
+        let mut v = ids.to_vec();
+        v.sort();
+        v
+    };
+    if !args.seats.is_empty() && sorted(&args.seats) != sorted(&game.header.seats) {
         return Err(differs(
             "--as",
             args.seats.join(","),
