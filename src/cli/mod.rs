@@ -43,6 +43,9 @@ enum Command {
         /// Also write one CSV row per replication to this file.
         #[arg(long, value_name = "FILE.csv")]
         replication_log: Option<PathBuf>,
+        /// Also write the report as one self-contained HTML page to this file.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         sharding: Sharding,
         /// No progress output.
@@ -64,6 +67,10 @@ enum Command {
         /// Also draw plot.svg (against one or two swept parameters).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html: the grid, the plot and every cell's outcome shares in one
+        /// self-contained HTML page.
+        #[arg(long)]
+        html: bool,
         /// Keep the cells an interrupted sweep with the same arguments finished.
         #[arg(long)]
         resume: bool,
@@ -87,6 +94,9 @@ enum Command {
         /// Also draw plot.svg (a sweep).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html (a sweep).
+        #[arg(long)]
+        html: bool,
     },
     /// Print the event log of one replication (exactly replication R of `run`).
     Trace {
@@ -129,6 +139,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
+        /// Also write the comparison as one self-contained HTML page to this file.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
     },
     /// Explain every ballot: each member's Δ, thresholds, τ and vote probabilities on the
     /// noise-free path, exact P(adopt) and P(vetoed) beside the Monte Carlo, swing members.
@@ -255,6 +268,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             format,
             output,
             replication_log,
+            html,
             sharding,
             quiet,
         } => sharding.resolve().and_then(|shard| {
@@ -264,6 +278,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 format,
                 output,
                 replication_log,
+                html,
                 shard,
                 quiet,
             })
@@ -274,6 +289,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             montecarlo,
             out,
             plot,
+            html,
             resume,
             sharding,
             quiet,
@@ -284,6 +300,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 mc: montecarlo,
                 out,
                 plot,
+                html,
                 resume,
                 shard,
                 quiet,
@@ -294,7 +311,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             out,
             format,
             plot,
-        } => jobs::merge(&parts, &out, format, plot),
+            html,
+        } => jobs::merge(&parts, &out, format, plot, html),
         Command::Trace {
             scenario,
             seed,
@@ -311,7 +329,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             montecarlo,
             noise_scale,
             format,
-        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format),
+            html,
+        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format, html),
         Command::Explain {
             scenario,
             ballot,
