@@ -1,10 +1,10 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
 //! `brief`, `bench`, `check`, and the played games' `play`, `replay` and `debrief`. This
-//! module holds the clap definitions and the dispatch; [`args`] the argument types commands
-//! share, [`jobs`] the commands that run the Monte Carlo and write results, [`inspect`]
-//! those that print about a scenario, [`play`] those of played games, [`output`] where
-//! output goes, and [`error`] the one error type and the one place that reports it and
-//! picks the exit code (0 success; 2 bad input; 1 an internal fault).
+//! module holds the clap definitions and the dispatch; `args` the argument types commands
+//! share, `jobs` the commands that run the Monte Carlo and write results, `inspect` those
+//! that print about a scenario, `play` those of played games, `output` where output goes,
+//! and `error` the one error type and the one place that reports it and picks the exit
+//! code (0 success; 2 bad input; 1 an internal fault).
 
 mod args;
 mod error;
