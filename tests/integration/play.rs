@@ -221,7 +221,7 @@ fn fra_voting_no_vetoes_the_seed_draft_and_the_debrief_calls_it_pivotal() {
         "  3  abstain   ← your bot's choice",
         "your bot would abstain: -b -0.600 ≤ Δ -0.195 ≤ a 0.300",
         "USA refuses: E would change",
-        "[human] FRA votes no on draft S/2025/112; its bot would abstain",
+        "[human] FRA votes no on draft S/2025/112; its bot would vote abstain",
     ] {
         assert!(
             transcript.contains(expected),
