@@ -21,7 +21,8 @@
 //! - [`pages`]: the embedded pages (HTML, CSS, JavaScript; no external asset, no CDN) and
 //!   the debrief page with its charts as inline SVG;
 //! - [`tokens`]: the teacher's and students' tokens (OS randomness) and the join code;
-//! - [`gamefile`]: the game file; [`qr`]: the join URL as a terminal QR code.
+//! - [`gamefile`]: choices as the pages send them (the game file is [`crate::game::file`]);
+//!   [`qr`]: the join URL as a terminal QR code.
 //!
 //! Live updates are server-sent events: each page holds one stream, and the server sends
 //! the page's whole view when the room's version moves (no polling).

@@ -8,9 +8,9 @@
 //! the seat. Every decision, whoever takes it, is appended to the game file before the
 //! room moves on, so the file alone replays the game.
 
-use super::gamefile::{self, Appender, GameHeader};
 use super::tokens;
 use crate::decision::{Choice, DecisionKind, Question, Request};
+use crate::game::file::{self as gamefile, Appender, GameHeader};
 use crate::game::{self, Progress, Setup};
 use crate::model::Model;
 use crate::trace::{TraceEvent, Verdict};
@@ -277,10 +277,13 @@ impl Room {
         let teacher_token = tokens::token().map_err(|e| format!("no OS randomness: {e}"))?;
         let mut join_code = tokens::join_code().map_err(|e| format!("no OS randomness: {e}"))?;
         let existing = game_path.as_ref().filter(|p| p.exists()).cloned();
-        let (header, choices) = match &existing {
+        // A game file is read as untrusted input and replayed by the game file's own reader
+        // (the same one `replay` and `debrief` use), then checked against this scenario.
+        let mut resumed_length = None;
+        let (header, setup, choices) = match &existing {
             Some(path) => {
-                let (header, choices) =
-                    gamefile::read(path, &model).map_err(|e| format!("{}: {e}", path.display()))?;
+                let loaded = gamefile::load(path).map_err(|e| e.to_string())?;
+                let header = loaded.header;
                 if header.sha256 != model.sha256 {
                     return Err(format!(
                         "{} was played on another scenario text (sha256 {}…, this one {}…)",
@@ -303,34 +306,22 @@ impl Room {
                         ));
                     }
                 }
-                (header, choices)
+                resumed_length = Some(loaded.length);
+                (header, loaded.setup, loaded.choices)
             }
             None => {
                 let seats = seats.unwrap_or_else(|| (0..model.members.len() as u16).collect());
-                let header = GameHeader {
-                    format: gamefile::FORMAT,
-                    version: env!("CARGO_PKG_VERSION").to_string(),
-                    sha256: model.sha256.clone(),
-                    scenario: scenario_text,
-                    seed,
-                    replication,
-                    seats: seats
-                        .iter()
-                        .map(|&s| model.agent_id(s as usize).to_string())
-                        .collect(),
-                };
-                (header, Vec::new())
+                let ids: Vec<String> = seats
+                    .iter()
+                    .map(|&s| model.agent_id(s as usize).to_string())
+                    .collect();
+                // The engine takes seats in agent order; the room keeps them in that order too.
+                let setup = Setup::from_ids(&model, seed, replication, &ids)
+                    .map_err(|why| format!("--seats: {why}"))?;
+                let header = GameHeader::new(&scenario_text, &model, &setup);
+                (header, setup, Vec::new())
             }
         };
-        let mut header = header;
-        // The engine takes seats in agent order; the room keeps them in that order too.
-        let setup = Setup::from_ids(&model, header.seed, header.replication, &header.seats)
-            .map_err(|why| format!("the game's seats: {why}"))?;
-        header.seats = setup
-            .seats
-            .iter()
-            .map(|&a| model.agent_id(a as usize).to_string())
-            .collect();
         let progress = game::advance(&model, &setup, &choices).map_err(|e| match e {
             game::GameError::Invalid { index, why } => format!(
                 "decision {} of the game file (line {}) does not fit the game: {why}",
@@ -385,8 +376,11 @@ impl Room {
                 if room_file.exists() {
                     room.load_room_file(&room_file, &mut join_code)?;
                 }
-                room.appender =
-                    Some(Appender::open(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+                let length = resumed_length.unwrap_or_default();
+                room.appender = Some(
+                    Appender::resume(&path, length)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                );
             } else {
                 room.appender = Some(
                     Appender::create(&path, &room.header)
@@ -940,15 +934,17 @@ impl Room {
             .then(|| t.deadline.saturating_duration_since(now).as_secs())
     }
 
-    /// The game file's text (for the download), from the decisions in memory.
+    /// The game file's text (for the download), from the decisions in memory: the same
+    /// bytes the appender wrote.
     pub fn game_file_text(&self) -> String {
-        let decided: Vec<(Request, Choice)> = self
-            .progress
-            .decided
-            .iter()
-            .map(|d| (d.request.clone(), d.chosen))
-            .collect();
-        gamefile::render(&self.model, &self.header, &decided)
+        let mut out = serde_json::to_string(&self.header).unwrap_or_default();
+        out.push('\n');
+        for d in &self.progress.decided {
+            let line = gamefile::choice_line(&self.model, &d.request, &d.chosen);
+            out.push_str(&serde_json::to_string(&line).unwrap_or_default());
+            out.push('\n');
+        }
+        out
     }
 }
 

@@ -633,6 +633,18 @@ fn a_class_that_takes_every_suggestion_plays_the_bot_only_replication() {
     assert_eq!(status, 200);
     assert!(head.contains("attachment"));
     assert_eq!(download, text);
+    // The file is the game of `play`: `replay` and `debrief` read it.
+    let out = councilsim(&["replay", game.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = councilsim(&[
+        "debrief",
+        game.to_str().unwrap(),
+        "--replications",
+        "200",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
     // The debrief: the class's outcome, the bots' distribution, agreement 100%.
     let (status, d) = server.get("/api/debrief", &fra);
     assert_eq!(status, 200, "students see it once the game is over");
@@ -959,5 +971,9 @@ fn bad_arguments_exit_2_before_serving() {
         garbage.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("line 1"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("garbage.game.jsonl:1"),
+        "{}",
+        stderr(&out)
+    );
 }
