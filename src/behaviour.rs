@@ -151,7 +151,13 @@ mod tests {
         for u in [1e-9, 0.3, 0.5, 0.999_999] {
             assert_eq!(sampled_vote(0.5, 0.2, 0.2, 0.0, u), Vote::Yes);
             assert_eq!(sampled_vote(0.2, 0.2, 0.2, 0.0, u), Vote::Abstain);
+            // Exactly at −b too the vote is an abstention, not a no (for a veto holder: not
+            // a veto); just below it, a no.
+            assert_eq!(sampled_vote(-0.2, 0.2, 0.2, 0.0, u), Vote::Abstain);
+            assert_eq!(sampled_vote(-0.25, 0.2, 0.2, 0.0, u), Vote::No);
         }
+        assert_eq!(intended_vote(-0.2, 0.3, 0.2), Vote::Abstain);
+        assert_eq!(intended_vote(-0.2 - 1e-12, 0.3, 0.2), Vote::No);
     }
 
     #[test]
