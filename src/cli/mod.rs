@@ -1,5 +1,5 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
-//! `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
+//! `brief`, `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
 //! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
 //! [`inspect`] those that print about a scenario, [`output`] where output goes, and
 //! [`error`] the one error type and the one place that reports it and picks the exit
@@ -11,7 +11,7 @@ mod inspect;
 mod jobs;
 mod output;
 
-use args::{MonteCarloArgs, RunFormat, Sharding, TraceFormat};
+use args::{BriefFormat, MonteCarloArgs, RunFormat, Sharding, TraceFormat};
 use clap::{Parser, Subcommand};
 pub use error::{Error, EXIT_BAD_INPUT, EXIT_INTERNAL};
 use std::path::PathBuf;
@@ -41,6 +41,9 @@ enum Command {
         /// Also write one CSV row per replication to this file.
         #[arg(long, value_name = "FILE.csv")]
         replication_log: Option<PathBuf>,
+        /// Also write the report as one self-contained HTML page to this file.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         sharding: Sharding,
         /// No progress output.
@@ -62,6 +65,10 @@ enum Command {
         /// Also draw plot.svg (against one or two swept parameters).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html: the grid, the plot and every cell's outcome shares in one
+        /// self-contained HTML page.
+        #[arg(long)]
+        html: bool,
         /// Keep the cells an interrupted sweep with the same arguments finished.
         #[arg(long)]
         resume: bool,
@@ -85,6 +92,9 @@ enum Command {
         /// Also draw plot.svg (a sweep).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html (a sweep).
+        #[arg(long)]
+        html: bool,
     },
     /// Print the event log of one replication (exactly replication R of `run`).
     Trace {
@@ -127,6 +137,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
+        /// Also write the comparison as one self-contained HTML page to this file.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
     },
     /// Explain every ballot: each member's Δ, thresholds, τ and vote probabilities on the
     /// noise-free path, exact P(adopt) and P(vetoed) beside the Monte Carlo, swing members.
@@ -152,6 +165,21 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
+    },
+    /// A delegation's private brief: what it wants, how good each draft is for it, its red
+    /// lines and what would win its yes, its bloc and who lobbies it.
+    Brief {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// The delegation (a member's or a participant's id).
+        #[arg(long = "as", value_name = "ID")]
+        seat: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = BriefFormat::Text)]
+        format: BriefFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Validate scenario files and print every problem.
     Check {
@@ -189,6 +217,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             format,
             output,
             replication_log,
+            html,
             sharding,
             quiet,
         } => sharding.resolve().and_then(|shard| {
@@ -198,6 +227,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 format,
                 output,
                 replication_log,
+                html,
                 shard,
                 quiet,
             })
@@ -208,6 +238,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             montecarlo,
             out,
             plot,
+            html,
             resume,
             sharding,
             quiet,
@@ -218,6 +249,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 mc: montecarlo,
                 out,
                 plot,
+                html,
                 resume,
                 shard,
                 quiet,
@@ -228,7 +260,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             out,
             format,
             plot,
-        } => jobs::merge(&parts, &out, format, plot),
+            html,
+        } => jobs::merge(&parts, &out, format, plot, html),
         Command::Trace {
             scenario,
             seed,
@@ -245,7 +278,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             montecarlo,
             noise_scale,
             format,
-        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format),
+            html,
+        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format, html),
         Command::Explain {
             scenario,
             ballot,
@@ -260,6 +294,12 @@ fn execute(cli: Cli) -> Result<(), Error> {
             format,
         ),
         Command::Power { scenario, format } => inspect::power(&scenario, format),
+        Command::Brief {
+            scenario,
+            seat,
+            format,
+            output,
+        } => inspect::brief(&scenario, &seat, format, output),
         Command::Check { scenarios } => inspect::check(&scenarios),
     }
 }
