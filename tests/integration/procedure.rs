@@ -228,3 +228,25 @@ tabling = "always"
         vec![Ballot::Amendment(1), Ballot::Amendment(0), Ballot::Draft(0)]
     );
 }
+
+/// `Text::contains` reports the provisions in the text as amendments change it: the draft
+/// holds OP1 and not AMEND's paragraph; AMEND (replace OP1) swaps them, and a second
+/// application lapses (returns false) because OP1 is gone, leaving the text as it was.
+#[test]
+fn a_text_reports_which_provisions_it_holds_as_amendments_apply() {
+    use councilsim::text::Text;
+    let mut council = council_with_bonuses(&[YES; 15]);
+    council.extra = "[[amendments]]\nid = \"AMEND\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 0.5 }\n".into();
+    let model = council.model();
+    let provision = |id: &str| model.provisions.iter().position(|p| p.id == id).unwrap() as u32;
+    let (op1, amend) = (provision("OP1"), provision("AMEND"));
+    let mut text = Text::new(&model);
+    text.reset_to_draft(&model, 0);
+    assert!(text.contains(op1) && !text.contains(amend));
+    assert_eq!(text.position(), [0.0]);
+    assert!(text.apply(&model, model.amendments[0].action));
+    assert!(!text.contains(op1) && text.contains(amend));
+    assert_eq!(text.position(), [0.5]);
+    assert!(!text.apply(&model, model.amendments[0].action));
+    assert!(!text.contains(op1) && text.contains(amend));
+}
