@@ -231,22 +231,39 @@ tabling = "always"
 
 /// `Text::contains` reports the provisions in the text as amendments change it: the draft
 /// holds OP1 and not AMEND's paragraph; AMEND (replace OP1) swaps them, and a second
-/// application lapses (returns false) because OP1 is gone, leaving the text as it was.
+/// application lapses (returns false) because OP1 is gone, leaving the text as it was. MORE
+/// then inserts a second paragraph on `force` (0.3): the text stands at the mean of the
+/// paragraphs present, (0.5 + 0.3)/2 = 0.4 (a sum, 0.8, or a sum times the count, 1.6
+/// clamped to 1, would not).
 #[test]
 fn a_text_reports_which_provisions_it_holds_as_amendments_apply() {
     use councilsim::text::Text;
     let mut council = council_with_bonuses(&[YES; 15]);
-    council.extra = "[[amendments]]\nid = \"AMEND\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 0.5 }\n".into();
+    council.extra = "[[amendments]]\nid = \"AMEND\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 0.5 }\n\n[[amendments]]\nid = \"MORE\"\nsponsors = [\"E02\"]\naction = \"insert\"\ntext = \"Decides to act soon\"\nposition = { force = 0.3 }\n".into();
     let model = council.model();
     let provision = |id: &str| model.provisions.iter().position(|p| p.id == id).unwrap() as u32;
     let (op1, amend) = (provision("OP1"), provision("AMEND"));
+    let amend_action = model
+        .amendments
+        .iter()
+        .find(|a| a.id == "AMEND")
+        .unwrap()
+        .action;
     let mut text = Text::new(&model);
     text.reset_to_draft(&model, 0);
     assert!(text.contains(op1) && !text.contains(amend));
     assert_eq!(text.position(), [0.0]);
-    assert!(text.apply(&model, model.amendments[0].action));
+    assert!(text.apply(&model, amend_action));
     assert!(!text.contains(op1) && text.contains(amend));
     assert_eq!(text.position(), [0.5]);
-    assert!(!text.apply(&model, model.amendments[0].action));
+    assert!(!text.apply(&model, amend_action));
     assert!(!text.contains(op1) && text.contains(amend));
+    assert_eq!(text.position(), [0.5]);
+    let more = model.amendments.iter().find(|a| a.id == "MORE").unwrap();
+    assert!(text.apply(&model, more.action));
+    assert!(
+        (text.position()[0] - 0.4).abs() < 1e-15,
+        "{:?}",
+        text.position()
+    );
 }
