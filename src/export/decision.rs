@@ -89,7 +89,7 @@ pub fn reason(model: &Model, request: &Request, bot: &Choice) -> String {
                 "ask for {}: it would not vote yes (Δ {delta:+.3} ≤ a {threshold:.3}); {}",
                 ask_words(model, ask),
                 match ask {
-                    Ask::Amendment(_) => "of its amendments, this one gains it most",
+                    Ask::Amendment(_) => "of its amendments not already refused on this text, this one gains it most",
                     Ask::Soften { .. } => "this dimension costs it most",
                 }
             ),
