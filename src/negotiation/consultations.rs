@@ -4,6 +4,7 @@
 use super::{Event, Replication, Scratch};
 use crate::behaviour::{self, intended_vote, Vote, VoteProbabilities};
 use crate::engine::rng;
+use crate::model::Reference;
 use crate::procedure;
 use crate::text::Text;
 use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
@@ -374,14 +375,31 @@ impl Replication<'_> {
     pub(super) fn expectation(&self, d: usize, text: &Text, s: &mut Scratch) -> Expectation {
         let model = self.model;
         let m = &model.members;
-        for i in 0..m.len() {
-            let delta = self.draft_delta(i, d, text.position());
+        let n = m.len();
+        let k = model.dim_count();
+        let position = text.position();
+        let b = model.draft_ballot[d] as usize;
+        // Δ_i exactly as `draft_delta` computes it, in one pass over the members' rows
+        // (the same operations in the same order, so the same bits).
+        let rows = self.ideal[..n * k]
+            .chunks_exact(k)
+            .zip(m.salience[..n * k].chunks_exact(k))
+            .zip(&model.stances[b * n..(b + 1) * n])
+            .zip(&self.pressure[d * n..(d + 1) * n])
+            .zip(&model.prob_row[d * n..(d + 1) * n]);
+        for (i, ((((ideal, salience), stance), &pressure), &row)) in rows.enumerate() {
+            let reference = match stance.reference {
+                Reference::StatusQuo => self.status_quo_utility[i],
+                Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
+                Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
+                Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
+            };
+            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
+            let delta = own - reference + stance.bonus + pressure;
             s.deltas[i] = delta;
-            let stance = model.draft_stance(d, i);
             // The memo's row is the member's own unless its stance on this draft differs
             // (per-ballot overrides), so a remembered value is always this stance's.
-            let row = model.prob_row[d * m.len() + i] as usize;
-            s.probs[i] = s.memo.get(row, delta, || {
+            s.probs[i] = s.memo.get(row as usize, delta, || {
                 let p = behaviour::vote_probabilities(delta, stance.yes, stance.no, stance.tau);
                 if !model.any_absence {
                     return p;

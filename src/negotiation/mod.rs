@@ -91,6 +91,9 @@ pub struct Replication<'m> {
     status_quo: Vec<f64>,
     /// U_i(Q), kept in step with `ideal` and `status_quo`.
     status_quo_utility: Vec<f64>,
+    /// U_i(Q) at the scenario's ideal points and status quo: where every replication
+    /// starts, computed once instead of once per replication.
+    initial_status_quo_utility: Vec<f64>,
     /// The current text of each draft.
     texts: Vec<Text>,
     /// Bumped whenever a draft's text changes; lets members remember refusals.
@@ -122,7 +125,7 @@ impl<'m> Replication<'m> {
     pub fn new(model: &'m Model) -> Self {
         let n = model.members.len();
         let drafts = model.drafts.len();
-        Replication {
+        let mut replication = Replication {
             model,
             votes: replication_rng(0, 0),
             consultations: replication_rng(0, 0),
@@ -136,6 +139,7 @@ impl<'m> Replication<'m> {
             ideal: model.members.ideal.clone(),
             status_quo: model.status_quo_position.clone(),
             status_quo_utility: vec![0.0; model.agent_count()],
+            initial_status_quo_utility: Vec::new(),
             texts: (0..drafts).map(|_| Text::new(model)).collect(),
             version: vec![0; drafts],
             frozen: vec![false; drafts],
@@ -161,7 +165,12 @@ impl<'m> Replication<'m> {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
                 ..Outcome::default()
             },
+        };
+        for i in 0..model.agent_count() {
+            replication.refresh_status_quo_utility(i);
         }
+        replication.initial_status_quo_utility = replication.status_quo_utility.clone();
+        replication
     }
 
     /// Runs replication `replication` of master seed `seed`, reporting to `tracer`.
@@ -221,9 +230,8 @@ impl<'m> Replication<'m> {
         self.finished = false;
         self.instruction_pending = false;
         self.ideal.copy_from_slice(&model.members.ideal);
-        for i in 0..model.agent_count() {
-            self.refresh_status_quo_utility(i);
-        }
+        self.status_quo_utility
+            .copy_from_slice(&self.initial_status_quo_utility);
         for (d, text) in self.texts.iter_mut().enumerate() {
             text.reset_to_draft(model, d);
         }
