@@ -111,7 +111,7 @@ impl Replication<'_> {
             let flexibility = model.members.flexibility[i];
             let weighing = match last_refusal {
                 Some((a, f, w)) if a == ask && f == flexibility => w,
-                _ => self.weigh(i, d, ask, before, &mut s),
+                _ => self.weigh(i, d, ask, before, T::ENABLED, &mut s),
             };
             last_refusal =
                 (weighing.verdict == Verdict::Refused).then_some((ask, flexibility, weighing));
@@ -191,13 +191,16 @@ impl Replication<'_> {
     /// when compromises are allowed, the asker's compromise (the move cut by the asker's
     /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and picks
     /// whichever raises E over `before` most; if neither does, it refuses. The candidate
-    /// texts are left in `s.text` (as asked) and `s.compromise`.
+    /// texts are left in `s.text` (as asked) and `s.compromise`. Unless `exact` (a tracer
+    /// reports every E), an option that could not beat the best so far whatever its
+    /// P(adopt) is not given one (see [`Self::expectation_above`]): the verdict is the same.
     fn weigh(
         &self,
         i: usize,
         d: usize,
         ask: Ask,
         before: Expectation,
+        exact: bool,
         s: &mut Scratch,
     ) -> Weighing {
         let model = self.model;
@@ -212,18 +215,20 @@ impl Replication<'_> {
         if model.drafts[d].joint {
             return self.weigh_jointly(i, d, ask, before, candidate, s);
         }
-        let full = self.expectation(d, &candidate, s);
-        s.text = candidate;
         let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
+        let full = self.expectation_above(d, &candidate, best.1, exact, s);
+        s.text = candidate;
         if full.expected() > best.1 {
             best = (Verdict::Accepted, full.expected());
         }
-        let compromise = self.weigh_compromise(i, d, ask, s).map(|(target, e)| {
-            if e.expected() > best.1 {
-                best = (Verdict::Compromise(target), e.expected());
-            }
-            e
-        });
+        let compromise = self
+            .weigh_compromise(i, d, ask, best.1, exact, s)
+            .map(|(target, e)| {
+                if e.expected() > best.1 {
+                    best = (Verdict::Compromise(target), e.expected());
+                }
+                e
+            });
         Weighing {
             verdict: best.0,
             before,
@@ -235,13 +240,16 @@ impl Replication<'_> {
     /// The asker's compromise on a move, when the scenario allows compromises and the
     /// asker's flexibility φ is strictly between 0 and 1: the move cut to
     /// `from + (1 − φ)·(to − from)` (snapped on a whole-number dimension), written into
-    /// `s.compromise`, with its target and E. Shared by [`Self::weigh`] and
-    /// [`Self::weigh_jointly`], which differ only in how they compare the options.
+    /// `s.compromise`, with its target and E (E by [`Self::expectation_above`] with
+    /// `threshold` and `exact`). Shared by [`Self::weigh`] and [`Self::weigh_jointly`],
+    /// which differ only in how they compare the options.
     fn weigh_compromise(
         &self,
         i: usize,
         d: usize,
         ask: Ask,
+        threshold: f64,
+        exact: bool,
         s: &mut Scratch,
     ) -> Option<(f64, Expectation)> {
         let model = self.model;
@@ -256,7 +264,7 @@ impl Replication<'_> {
         let mut offer = std::mem::take(&mut s.compromise);
         offer.copy_from(&self.texts[d]);
         offer.reword(model, dim as usize, target);
-        let e = self.expectation(d, &offer, s);
+        let e = self.expectation_above(d, &offer, threshold, exact, s);
         s.compromise = offer;
         Some((target, e))
     }
@@ -295,7 +303,9 @@ impl Replication<'_> {
             best = (Verdict::Accepted, rise);
         }
         s.text = candidate;
-        let compromise = self.weigh_compromise(i, d, ask, s).map(|(target, e)| {
+        // Co-penholders compare rises of E, not E itself: every E is computed.
+        let compromise = self.weigh_compromise(i, d, ask, f64::NEG_INFINITY, true, s);
+        let compromise = compromise.map(|(target, e)| {
             // `weigh_compromise` computed E last, so `s.deltas` are the compromise's.
             let rise = smallest_rise(e, s);
             if rise > best.1 {
@@ -368,6 +378,39 @@ impl Replication<'_> {
             );
         }
         after
+    }
+
+    /// [`Self::expectation`] when E could exceed `threshold` or `exact` is asked for.
+    /// Otherwise only the penholder's Δ is computed and P(adopt) is left NaN: E = P·Δ with
+    /// 0 ≤ P ≤ 1 is at most max(Δ, 0), so if that is not above `threshold` no P(adopt)
+    /// could make the text beat it, and the comparison `E > threshold` is false either
+    /// way (NaN compares false). Most asks are refused this way without any DP: the text
+    /// as asked is worth less to the penholder than the current one is expected to be.
+    fn expectation_above(
+        &self,
+        d: usize,
+        text: &Text,
+        threshold: f64,
+        exact: bool,
+        s: &mut Scratch,
+    ) -> Expectation {
+        if !exact {
+            let penholder = self.model.drafts[d].penholder as usize;
+            let value = self.draft_delta(penholder, d, text.position());
+            // A computed P(adopt) may exceed 1 by rounding; the margin covers that.
+            let most = if value > 0.0 {
+                value * (1.0 + 1e-9)
+            } else {
+                0.0
+            };
+            if most <= threshold {
+                return Expectation {
+                    p_adopt: f64::NAN,
+                    value,
+                };
+            }
+        }
+        self.expectation(d, text, s)
     }
 
     /// The penholder's view of `text` as draft `d`: exact P(adopt) from every member's
