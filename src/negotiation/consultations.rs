@@ -141,11 +141,10 @@ impl Replication<'_> {
             {
                 continue;
             }
-            s.text.copy_from(text);
-            if !s.text.apply(model, amendment.action) {
+            let Some(amended) = self.amended_position(a, d, s) else {
                 continue;
-            }
-            let gain = self.utility(i, s.text.position()) - now_utility;
+            };
+            let gain = self.utility(i, amended) - now_utility;
             if gain > MIN_GAIN && best.is_none_or(|(_, g)| gain > g) {
                 best = Some((Ask::Amendment(a as u16), gain));
             }
@@ -174,6 +173,29 @@ impl Replication<'_> {
             to: model.dims[dim].snap(self.ideal[i * k + dim]),
         };
         Some((ask, loss))
+    }
+
+    /// The position of draft `d`'s current text with amendment `a` applied, or `None` if
+    /// the amendment has lapsed on it; remembered in `s.amended` for the text's version.
+    fn amended_position<'s>(&self, a: usize, d: usize, s: &'s mut Scratch) -> Option<&'s [f64]> {
+        let model = self.model;
+        let k = model.dim_count();
+        let version = self.version[d];
+        let cache = &mut s.amended;
+        let (epoch, seen, applies) = cache.key[a];
+        let valid = seen == version + 1 && (version == 0 || epoch == self.epoch);
+        let applies = if valid {
+            applies
+        } else {
+            s.text.copy_from(&self.texts[d]);
+            let applies = s.text.apply(model, model.amendments[a].action);
+            if applies {
+                cache.position[a * k..(a + 1) * k].copy_from_slice(s.text.position());
+            }
+            cache.key[a] = (self.epoch, version + 1, applies);
+            applies
+        };
+        applies.then(|| &cache.position[a * k..(a + 1) * k])
     }
 
     /// Whether agent `i` (member or participant) sponsors `amendment`.

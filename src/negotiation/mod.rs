@@ -64,6 +64,24 @@ pub(crate) struct Scratch {
     /// Each co-penholder's E on the text before a change, for joint weighing.
     pen_before: Vec<f64>,
     memo: memo::ProbabilityMemo,
+    amended: AmendedPositions,
+}
+
+/// Where each declared amendment would put its draft's text, remembered per text version.
+///
+/// Members choosing an ask weigh the amendments they sponsor round after round, and
+/// several sponsors weigh the same one on the same text; each weighing copied the text and
+/// recomputed its position. A draft's text is a function of its version within a
+/// replication (every change bumps the version), and version 0 is the text as circulated
+/// in every replication, so an entry is valid for the same version, in the same
+/// replication or at version 0.
+#[derive(Debug, Default)]
+struct AmendedPositions {
+    /// Per amendment: (replication epoch, 1 + text version it was computed on (0: never),
+    /// whether the amendment applies).
+    key: Vec<(u64, u32, bool)>,
+    /// Per amendment: the amended text's position (`amendment * dims + dim`).
+    position: Vec<f64>,
 }
 
 /// The simulator of one replication, reusable across replications on one thread.
@@ -116,6 +134,8 @@ pub struct Replication<'m> {
     soften_refused: Vec<(u16, u32)>,
     /// Motions already dealt with (each is voted at most once).
     motion_done: Vec<bool>,
+    /// Counts replications run by this simulator (keys [`AmendedPositions`]).
+    epoch: u64,
     scratch: Scratch,
     outcome: Outcome,
 }
@@ -150,6 +170,7 @@ impl<'m> Replication<'m> {
             amendment_refused_at: vec![0; model.amendments.len()],
             soften_refused: vec![(0, 0); drafts * model.agent_count()],
             motion_done: vec![false; model.motions.len()],
+            epoch: 0,
             scratch: Scratch {
                 text: Text::new(model),
                 compromise: Text::new(model),
@@ -160,6 +181,10 @@ impl<'m> Replication<'m> {
                 common: vec![Vote::Abstain; model.blocs.len()],
                 pen_before: vec![0.0; n],
                 memo: memo::ProbabilityMemo::new(model.prob_rows),
+                amended: AmendedPositions {
+                    key: vec![(0, 0, false); model.amendments.len()],
+                    position: vec![0.0; model.amendments.len() * model.dim_count()],
+                },
             },
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
@@ -244,6 +269,7 @@ impl<'m> Replication<'m> {
         self.amendment_refused_at.fill(0);
         self.soften_refused.fill((0, 0));
         self.motion_done.fill(false);
+        self.epoch += 1;
         self.outcome.ballots.fill(BallotRecord::PENDING);
         self.outcome.duration = 0;
         self.outcome.rounds = 0;
