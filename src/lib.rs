@@ -61,10 +61,13 @@
 
 pub mod backtest;
 pub mod behaviour;
+pub mod brief;
 pub mod cli;
+pub mod decision;
 pub mod engine;
 pub mod explain;
 pub mod export;
+pub mod game;
 pub mod input;
 pub mod interrupt;
 pub mod memberset;

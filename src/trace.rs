@@ -6,6 +6,7 @@
 //! Tracing never draws random numbers, so a traced replication is the same replication.
 
 use crate::behaviour::Vote;
+use crate::decision::{Choice, Request};
 use crate::outcome::BallotRecord;
 
 /// A change a delegation asks the penholder for.
@@ -161,6 +162,16 @@ pub enum TraceEvent {
         /// The new meeting time in minutes.
         until: u64,
     },
+    /// A human seat took a decision (see [`crate::decision`]); what follows in the log is
+    /// the decision carried out.
+    Decided {
+        /// What was asked, with the bot's figures.
+        request: Box<Request>,
+        /// What the seat's bot would have done.
+        bot: Choice,
+        /// What the human chose.
+        chosen: Choice,
+    },
 }
 
 /// Receives a replication's reports.
@@ -186,7 +197,7 @@ impl Tracer for NoTrace {
 }
 
 /// Keeps every report in order.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct TraceLog {
     /// (minute, report) in the order they happened.
     pub entries: Vec<(u64, TraceEvent)>,

@@ -75,6 +75,17 @@ pub enum TraceFormat {
     Jsonl,
 }
 
+/// Output format of a delegation's brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BriefFormat {
+    /// Plain text for a terminal.
+    Text,
+    /// Markdown, for a handout.
+    Markdown,
+    /// A complete, self-contained HTML page.
+    Html,
+}
+
 /// `--threads`, or all cores.
 pub fn thread_count(threads: Option<u64>) -> usize {
     threads.map_or_else(

@@ -1,10 +1,10 @@
 //! The commands that look at a scenario and print to standard output: `check`, `trace`,
-//! `power`, `backtest`, `explain` and `bench`. None writes a file unless asked with `--output`.
+//! `power`, `backtest`, `explain`, `brief` and `bench`. None writes a file unless asked with `--output`.
 
-use super::args::{MonteCarloArgs, RunFormat, TraceFormat};
+use super::args::{BriefFormat, MonteCarloArgs, RunFormat, TraceFormat};
 use super::error::Error;
 use super::output::{emit, pretty_json, stdout};
-use crate::export::{power_table, printable, trace as trace_export};
+use crate::export::{brief as brief_export, power_table, printable, trace as trace_export};
 use crate::montecarlo::{self, RunConfig};
 use crate::negotiation::Replication;
 use crate::scenario;
@@ -136,6 +136,29 @@ pub fn power(path: &str, format: RunFormat) -> Result<(), Error> {
         RunFormat::Table => power_table::render(&model.name, &power),
     };
     emit(None, &text)
+}
+
+/// `councilsim brief`: the private brief of delegation `id` (a member or a participant).
+pub fn brief(
+    path: &str,
+    id: &str,
+    format: BriefFormat,
+    output: Option<PathBuf>,
+) -> Result<(), Error> {
+    let model = scenario::load(path)?;
+    let Some(seat) = crate::brief::seat_of(&model, id) else {
+        return Err(Error::Usage(format!(
+            "{path} has no delegation `{id}`; its members and participants are: {}",
+            crate::brief::seats(&model).join(", ")
+        )));
+    };
+    let brief = crate::brief::build(&model, seat);
+    let text = match format {
+        BriefFormat::Text => brief_export::text(&model, &brief),
+        BriefFormat::Markdown => brief_export::markdown(&model, &brief),
+        BriefFormat::Html => brief_export::page(&model, &brief),
+    };
+    emit(output, &text)
 }
 
 /// Loads the scenario at `path` and checks its `[[sweep]]` tables as `sweep` would (paths

@@ -1,5 +1,5 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
-//! `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
+//! `brief`, `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
 //! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
 //! [`inspect`] those that print about a scenario, [`output`] where output goes, and
 //! [`error`] the one error type and the one place that reports it and picks the exit
@@ -11,7 +11,7 @@ mod inspect;
 mod jobs;
 mod output;
 
-use args::{MonteCarloArgs, RunFormat, Sharding, TraceFormat};
+use args::{BriefFormat, MonteCarloArgs, RunFormat, Sharding, TraceFormat};
 use clap::{Parser, Subcommand};
 pub use error::{Error, EXIT_BAD_INPUT, EXIT_INTERNAL};
 use std::path::PathBuf;
@@ -153,6 +153,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
     },
+    /// A delegation's private brief: what it wants, how good each draft is for it, its red
+    /// lines and what would win its yes, its bloc and who lobbies it.
+    Brief {
+        /// Scenario file (TOML).
+        scenario: String,
+        /// The delegation (a member's or a participant's id).
+        #[arg(long = "as", value_name = "ID")]
+        seat: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = BriefFormat::Text)]
+        format: BriefFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Validate scenario files and print every problem.
     Check {
         /// Scenario files (TOML).
@@ -260,6 +275,12 @@ fn execute(cli: Cli) -> Result<(), Error> {
             format,
         ),
         Command::Power { scenario, format } => inspect::power(&scenario, format),
+        Command::Brief {
+            scenario,
+            seat,
+            format,
+            output,
+        } => inspect::brief(&scenario, &seat, format, output),
         Command::Check { scenarios } => inspect::check(&scenarios),
     }
 }

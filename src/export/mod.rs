@@ -3,7 +3,9 @@
 //! all, never replacing a device, a FIFO or a directory).
 
 mod atomic;
+pub mod brief;
 pub mod csv;
+pub mod decision;
 pub mod explain;
 pub mod plot;
 pub mod power_table;

@@ -141,9 +141,22 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
                 delta,
                 threshold,
                 ..
-            } => writeln!(
+            } if delta <= threshold => writeln!(
                 out,
                 "{t}    {} would not vote yes (Δ {delta:+.3} ≤ a {threshold:.3}) and asks for {} (worth {gain:+.3} to it)",
+                m(*member),
+                ask_text(model, ask)
+            ),
+            TraceEvent::Asked {
+                member,
+                ask,
+                gain,
+                delta,
+                threshold,
+                ..
+            } => writeln!(
+                out,
+                "{t}    {} would vote yes (Δ {delta:+.3} > a {threshold:.3}) but asks for {} (worth {gain:+.3} to it)",
                 m(*member),
                 ask_text(model, ask)
             ),
@@ -218,9 +231,14 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
                 let b = model.ballots[*ballot as usize];
                 let what = format!("{} {}", model.ballot_kind(b), model.ballot_id(b));
                 match record.status {
-                    BallotStatus::Withdrawn => writeln!(
+                    BallotStatus::Withdrawn if *figure >= 0.5 => writeln!(
                         out,
                         "{t}  {} withdraws {what}: it expects a veto (P(vetoed) {figure:.3})",
+                        m(model.drafts[model.ballot_draft(b)].penholder)
+                    ),
+                    BallotStatus::Withdrawn => writeln!(
+                        out,
+                        "{t}  {} withdraws {what} (P(vetoed) {figure:.3})",
                         m(model.drafts[model.ballot_draft(b)].penholder)
                     ),
                     BallotStatus::Incorporated => writeln!(
@@ -231,9 +249,13 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
                         out,
                         "{t}  {what} lapses: the provision it changes is no longer in the text"
                     ),
-                    _ => writeln!(
+                    _ if *figure <= 0.0 => writeln!(
                         out,
                         "{t}  {what} is not tabled: its proposers no longer want it (mean gain {figure:+.3})"
+                    ),
+                    _ => writeln!(
+                        out,
+                        "{t}  {what} is not tabled by its proposers (mean gain {figure:+.3})"
                     ),
                 }
             }
@@ -259,6 +281,23 @@ pub fn text(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Strin
                 "{t}  the meeting is postponed to {}; consultations resume",
                 clock(*until)
             ),
+            TraceEvent::Decided {
+                request,
+                bot,
+                chosen,
+            } => {
+                let seat = m(request.seat);
+                let did = super::decision::choice_text(model, request, chosen);
+                if chosen == bot {
+                    writeln!(out, "{t}  [human] {seat} {did}, as its bot would")
+                } else {
+                    writeln!(
+                        out,
+                        "{t}  [human] {seat} {did}; its bot would {}",
+                        super::decision::reason(model, request, bot)
+                    )
+                }
+            }
         };
     }
     // Names, titles and texts come from the scenario file: no control character may
@@ -394,6 +433,15 @@ pub fn jsonl(model: &Model, seed: u64, replication: u64, log: &TraceLog) -> Stri
                        "rule": decision(model, b, record)})
             }
             TraceEvent::Postponed { until } => json!({"event": "postponed", "until": until}),
+            TraceEvent::Decided {
+                request,
+                bot,
+                chosen,
+            } => json!({"event": "decided", "seat": m(request.seat),
+                        "kind": request.kind().as_str(),
+                        "chosen": super::decision::choice_json(model, chosen),
+                        "bot": super::decision::choice_json(model, bot),
+                        "bot_reason": super::decision::reason(model, request, bot)}),
         };
         let mut line = json!({"minute": minute});
         if let (Value::Object(head), Value::Object(rest)) = (&mut line, body) {

@@ -3,6 +3,7 @@
 
 use super::{Event, Replication, Scratch};
 use crate::behaviour::{self, intended_vote, Vote, VoteProbabilities};
+use crate::decision::{Choice, Decider, Question, Request};
 use crate::engine::rng;
 use crate::model::Reference;
 use crate::procedure;
@@ -15,7 +16,8 @@ struct Weighing {
     verdict: Verdict,
     before: Expectation,
     full: Expectation,
-    compromise: Option<Expectation>,
+    /// The asker's compromise (target position, E), when one was considered.
+    compromise: Option<(f64, Expectation)>,
 }
 
 /// A change must raise the penholder's expected value by more than this to be accepted,
@@ -55,7 +57,12 @@ impl Replication<'_> {
 
     /// The end of a round: every member that would not vote yes asks for one change, in
     /// member order, and the penholder answers each before the next is heard.
-    pub(super) fn round_end<T: Tracer>(&mut self, d: usize, tracer: &mut T) {
+    pub(super) fn round_end<T: Tracer, D: Decider>(
+        &mut self,
+        d: usize,
+        tracer: &mut T,
+        decider: &mut D,
+    ) {
         if self.frozen[d] {
             return;
         }
@@ -83,10 +90,14 @@ impl Replication<'_> {
                 continue;
             }
             let (delta, threshold, _) = self.agent_delta(i, d, self.texts[d].position());
-            if delta > threshold {
+            let chosen = if D::ACTIVE && decider.controls(i) {
+                self.human_ask(i, d, delta, threshold, &mut s, tracer, decider)
+            } else if delta > threshold {
                 continue;
-            }
-            let Some((ask, gain)) = self.choose_ask(i, d, &mut s) else {
+            } else {
+                self.choose_ask(i, d, &mut s)
+            };
+            let Some((ask, gain)) = chosen else {
                 continue;
             };
             if T::ENABLED {
@@ -108,13 +119,40 @@ impl Replication<'_> {
             };
             // Members with the same stance often make the same ask; on an unchanged text the
             // penholder's weighing of it is the same, so a refusal is remembered.
+            // (A human penholder's answer is not the weighing's, so it is never remembered.)
             let flexibility = model.members.flexibility[i];
-            let weighing = match last_refusal {
-                Some((a, f, w)) if a == ask && f == flexibility => w,
-                _ => self.weigh(i, d, ask, before, T::ENABLED, &mut s),
+            let pen = model.drafts[d].penholder as usize;
+            let human_pen = D::ACTIVE && decider.controls(pen);
+            // A human penholder is shown every E, and may take an option the bot would
+            // not: its weighing computes them all.
+            let exact = T::ENABLED || human_pen;
+            let mut weighing = match last_refusal {
+                Some((a, f, w)) if a == ask && f == flexibility && !human_pen => w,
+                _ => self.weigh(i, d, ask, before, exact, &mut s),
             };
-            last_refusal =
-                (weighing.verdict == Verdict::Refused).then_some((ask, flexibility, weighing));
+            if human_pen {
+                let request = Request {
+                    seat: pen as u16,
+                    minute: self.now,
+                    question: Question::Answer {
+                        draft: d as u16,
+                        asker: i as u16,
+                        ask,
+                        before: weighing.before,
+                        full: weighing.full,
+                        compromise: weighing.compromise,
+                    },
+                };
+                let bot = Choice::Answer(weighing.verdict);
+                if let Choice::Answer(v) = self.ask_decider(request, bot, tracer, decider) {
+                    weighing.verdict = v;
+                }
+            }
+            last_refusal = (weighing.verdict == Verdict::Refused && !human_pen).then_some((
+                ask,
+                flexibility,
+                weighing,
+            ));
             current = Some(self.answer(i, d, ask, weighing, &mut s, tracer));
         }
         self.scratch = s;
@@ -198,6 +236,74 @@ impl Replication<'_> {
         applies.then(|| &cache.position[a * k..(a + 1) * k])
     }
 
+    /// The ask of a human seat `i` on draft `d`: its bot's ask (none if Δ > a, as in a
+    /// bot-only run) is the suggestion; the human may ask for any declared amendment it
+    /// sponsors that still applies, or for any move on a dimension. Returns the ask with
+    /// the seat's utility gain from it.
+    #[allow(clippy::too_many_arguments)]
+    fn human_ask<T: Tracer, D: Decider>(
+        &self,
+        i: usize,
+        d: usize,
+        delta: f64,
+        threshold: f64,
+        s: &mut Scratch,
+        tracer: &mut T,
+        decider: &mut D,
+    ) -> Option<(Ask, f64)> {
+        let model = self.model;
+        let bot = if delta > threshold {
+            None
+        } else {
+            self.choose_ask(i, d, s)
+        };
+        let text = &self.texts[d];
+        let now_utility = self.utility(i, text.position());
+        let mut amendments = Vec::new();
+        for (a, amendment) in model.amendments.iter().enumerate() {
+            if amendment.draft as usize != d || !self.sponsors(amendment, i) || self.incorporated[a]
+            {
+                continue;
+            }
+            s.text.copy_from(text);
+            if s.text.apply(model, amendment.action) {
+                let gain = self.utility(i, s.text.position()) - now_utility;
+                amendments.push((a as u16, gain));
+            }
+        }
+        let k = model.dim_count();
+        let request = Request {
+            seat: i as u16,
+            minute: self.now,
+            question: Question::Ask {
+                draft: d as u16,
+                delta,
+                threshold,
+                position: text.position().to_vec(),
+                ideal: self.ideal[i * k..(i + 1) * k].to_vec(),
+                amendments,
+            },
+        };
+        let Choice::Ask(Some(ask)) =
+            self.ask_decider(request, Choice::Ask(bot.map(|(a, _)| a)), tracer, decider)
+        else {
+            return None;
+        };
+        if let Some((bot_ask, gain)) = bot {
+            if bot_ask == ask {
+                return Some((ask, gain));
+            }
+        }
+        s.text.copy_from(text);
+        match ask {
+            Ask::Amendment(a) => {
+                s.text.apply(model, model.amendments[a as usize].action);
+            }
+            Ask::Soften { dim, to, .. } => s.text.reword(model, dim as usize, to),
+        }
+        Some((ask, self.utility(i, s.text.position()) - now_utility))
+    }
+
     /// Whether agent `i` (member or participant) sponsors `amendment`.
     #[inline]
     fn sponsors(&self, amendment: &crate::model::Amendment, i: usize) -> bool {
@@ -243,14 +349,13 @@ impl Replication<'_> {
         if full.expected() > best.1 {
             best = (Verdict::Accepted, full.expected());
         }
-        let compromise = self
-            .weigh_compromise(i, d, ask, best.1, exact, s)
-            .map(|(target, e)| {
-                if e.expected() > best.1 {
-                    best = (Verdict::Compromise(target), e.expected());
-                }
-                e
-            });
+        let compromise =
+            self.weigh_compromise(i, d, ask, best.1, exact, s)
+                .inspect(|&(target, e)| {
+                    if e.expected() > best.1 {
+                        best = (Verdict::Compromise(target), e.expected());
+                    }
+                });
         Weighing {
             verdict: best.0,
             before,
@@ -327,13 +432,12 @@ impl Replication<'_> {
         s.text = candidate;
         // Co-penholders compare rises of E, not E itself: every E is computed.
         let compromise = self.weigh_compromise(i, d, ask, f64::NEG_INFINITY, true, s);
-        let compromise = compromise.map(|(target, e)| {
+        let compromise = compromise.inspect(|&(target, e)| {
             // `weigh_compromise` computed E last, so `s.deltas` are the compromise's.
             let rise = smallest_rise(e, s);
             if rise > best.1 {
                 best = (Verdict::Compromise(target), rise);
             }
-            e
         });
         Weighing {
             verdict: best.0,
@@ -371,7 +475,7 @@ impl Replication<'_> {
             }
             Verdict::Compromise(_) => {
                 self.texts[d].copy_from(&s.compromise);
-                compromise.unwrap_or(before)
+                compromise.map_or(before, |(_, e)| e)
             }
             Verdict::Refused => before,
         };
@@ -395,7 +499,7 @@ impl Replication<'_> {
                     verdict,
                     before,
                     full,
-                    compromise,
+                    compromise: compromise.map(|(_, e)| e),
                 },
             );
         }

@@ -8,7 +8,8 @@
 //!   short of the member's yes, so those who would vote yes now oppose delay.
 
 use super::{Replication, Scratch};
-use crate::behaviour::{sampled_vote, Vote};
+use crate::behaviour::{sampled_vote, vote_probabilities, Vote};
+use crate::decision::{Choice, Decider, Question, Request};
 use crate::engine::rng;
 use crate::memberset::MemberSet;
 use crate::model::{Ballot, BlocRule, Condition, ConditionKind, MotionKind, Tabling};
@@ -20,7 +21,12 @@ use crate::trace::{TraceEvent, Tracer};
 const WITHDRAW_AT: f64 = 0.5;
 
 impl Replication<'_> {
-    pub(super) fn meeting<T: Tracer>(&mut self, k: usize, tracer: &mut T) {
+    pub(super) fn meeting<T: Tracer, D: Decider>(
+        &mut self,
+        k: usize,
+        tracer: &mut T,
+        decider: &mut D,
+    ) {
         let model = self.model;
         let meeting = &model.meetings[k];
         for d in 0..model.drafts.len() {
@@ -53,13 +59,13 @@ impl Replication<'_> {
                 }
             }
             let postponed = match ballot {
-                Ballot::Motion(m) => self.motion(b, k, m as usize, &mut s, tracer),
+                Ballot::Motion(m) => self.motion(b, k, m as usize, &mut s, tracer, decider),
                 Ballot::Amendment(a) => {
-                    self.amendment(b, a as usize, &mut s, tracer);
+                    self.amendment(b, a as usize, &mut s, tracer, decider);
                     false
                 }
                 Ballot::Draft(d) => {
-                    self.draft(b, d as usize, &mut s, tracer);
+                    self.draft(b, d as usize, &mut s, tracer, decider);
                     false
                 }
             };
@@ -100,13 +106,14 @@ impl Replication<'_> {
     }
 
     /// Returns true if the motion postponed meeting `k`.
-    fn motion<T: Tracer>(
+    fn motion<T: Tracer, D: Decider>(
         &mut self,
         b: usize,
         k: usize,
         m: usize,
         s: &mut Scratch,
         tracer: &mut T,
+        decider: &mut D,
     ) -> bool {
         if self.motion_done[m] {
             return false;
@@ -120,10 +127,10 @@ impl Replication<'_> {
                 - self.draft_delta(i, d, self.texts[d].position())
                 + model.stance(b, i).bonus;
         }
-        if !self.tabled(b, motion.tabling, &motion.movers, s, tracer) {
+        if !self.tabled(b, motion.tabling, &motion.movers, s, tracer, decider) {
             return false;
         }
-        let record = self.vote(b, motion.procedural, s, tracer);
+        let record = self.vote(b, motion.procedural, s, tracer, decider);
         if record.status != BallotStatus::Adopted {
             return false;
         }
@@ -150,7 +157,14 @@ impl Replication<'_> {
         true
     }
 
-    fn amendment<T: Tracer>(&mut self, b: usize, a: usize, s: &mut Scratch, tracer: &mut T) {
+    fn amendment<T: Tracer, D: Decider>(
+        &mut self,
+        b: usize,
+        a: usize,
+        s: &mut Scratch,
+        tracer: &mut T,
+        decider: &mut D,
+    ) {
         let model = self.model;
         let amendment = &model.amendments[a];
         let d = amendment.draft as usize;
@@ -170,8 +184,15 @@ impl Replication<'_> {
                 - self.utility(i, self.texts[d].position())
                 + model.stance(b, i).bonus;
         }
-        if self.tabled(b, amendment.tabling, &amendment.sponsors, s, tracer) {
-            let record = self.vote(b, amendment.procedural, s, tracer);
+        if self.tabled(
+            b,
+            amendment.tabling,
+            &amendment.sponsors,
+            s,
+            tracer,
+            decider,
+        ) {
+            let record = self.vote(b, amendment.procedural, s, tracer, decider);
             if record.status == BallotStatus::Adopted {
                 self.texts[d].copy_from(&amended);
                 self.version[d] += 1;
@@ -180,10 +201,19 @@ impl Replication<'_> {
         s.text = amended;
     }
 
-    fn draft<T: Tracer>(&mut self, b: usize, d: usize, s: &mut Scratch, tracer: &mut T) {
+    fn draft<T: Tracer, D: Decider>(
+        &mut self,
+        b: usize,
+        d: usize,
+        s: &mut Scratch,
+        tracer: &mut T,
+        decider: &mut D,
+    ) {
         let model = self.model;
         let draft = &model.drafts[d];
-        if !draft.force_vote {
+        // A human penholder may withdraw even a draft the scenario says is put to the vote.
+        let human = D::ACTIVE && decider.controls(draft.penholder as usize);
+        if !draft.force_vote || human {
             let text = std::mem::take(&mut self.texts[d]);
             let expectation = self.expectation(d, &text, s);
             self.texts[d] = text;
@@ -194,7 +224,23 @@ impl Replication<'_> {
                 expectation.p_adopt,
                 &mut s.dp,
             );
-            if p_veto >= WITHDRAW_AT {
+            let mut withdraw = !draft.force_vote && p_veto >= WITHDRAW_AT;
+            if human {
+                let request = Request {
+                    seat: draft.penholder,
+                    minute: self.now,
+                    question: Question::Withdraw {
+                        draft: d as u16,
+                        ballot: b as u16,
+                        p_adopt: expectation.p_adopt,
+                        p_veto,
+                        force_vote: draft.force_vote,
+                    },
+                };
+                let chosen = self.ask_decider(request, Choice::Withdraw(withdraw), tracer, decider);
+                withdraw = chosen == Choice::Withdraw(true);
+            }
+            if withdraw {
                 self.skip(b, BallotStatus::Withdrawn, p_veto, tracer);
                 return;
             }
@@ -202,7 +248,7 @@ impl Replication<'_> {
         for i in 0..model.members.len() {
             s.deltas[i] = self.draft_delta(i, d, self.texts[d].position());
         }
-        let record = self.vote(b, draft.procedural, s, tracer);
+        let record = self.vote(b, draft.procedural, s, tracer, decider);
         // The new status quo matters only to drafts still to come (none after the last).
         let later_draft = model.draft_ballot.iter().any(|&later| later as usize > b);
         if record.status == BallotStatus::Adopted && later_draft {
@@ -212,21 +258,61 @@ impl Replication<'_> {
 
     /// Whether a motion or amendment is put to the vote: always, or if its movers or
     /// sponsors gain from it on average (mean Δ > 0 over them, Δ already in `s.deltas`).
-    fn tabled<T: Tracer>(
+    /// Where a human plays one of them, the first such (in member order) decides.
+    fn tabled<T: Tracer, D: Decider>(
         &mut self,
         b: usize,
         tabling: Tabling,
         proposers: &MemberSet,
         s: &Scratch,
         tracer: &mut T,
+        decider: &mut D,
     ) -> bool {
         let count = proposers.len().max(1) as f64;
         let gain = proposers.iter().map(|i| s.deltas[i]).sum::<f64>() / count;
-        if tabling == Tabling::IfWanted && gain <= 0.0 {
-            self.skip(b, BallotStatus::NotTabled, gain, tracer);
-            return false;
+        let mut table = !(tabling == Tabling::IfWanted && gain <= 0.0);
+        if D::ACTIVE {
+            if let Some(seat) = proposers.iter().find(|&i| decider.controls(i)) {
+                let request = Request {
+                    seat: seat as u16,
+                    minute: self.now,
+                    question: Question::Table {
+                        ballot: b as u16,
+                        gain,
+                        always: tabling != Tabling::IfWanted,
+                    },
+                };
+                table = self.ask_decider(request, Choice::Table(table), tracer, decider)
+                    == Choice::Table(true);
+            }
         }
-        true
+        if !table {
+            self.skip(b, BallotStatus::NotTabled, gain, tracer);
+        }
+        table
+    }
+
+    /// Hands `request` to `decider` with the bot's choice, records the decision in the
+    /// trace and returns the choice.
+    pub(super) fn ask_decider<T: Tracer, D: Decider>(
+        &self,
+        request: Request,
+        bot: Choice,
+        tracer: &mut T,
+        decider: &mut D,
+    ) -> Choice {
+        let chosen = decider.decide(&request, &bot);
+        if T::ENABLED {
+            tracer.record(
+                self.now,
+                TraceEvent::Decided {
+                    request: Box::new(request),
+                    bot,
+                    chosen,
+                },
+            );
+        }
+        chosen
     }
 
     fn skip<T: Tracer>(&mut self, b: usize, status: BallotStatus, figure: f64, tracer: &mut T) {
@@ -259,12 +345,13 @@ impl Replication<'_> {
     /// with how many rounds, contacts or instructions came before, and neighbouring sweep
     /// cells stay on common random numbers. (They do follow the structure and the course
     /// of the meeting: who is in a bloc, which ballots are held.)
-    fn vote<T: Tracer>(
+    fn vote<T: Tracer, D: Decider>(
         &mut self,
         b: usize,
         procedural: bool,
         s: &mut Scratch,
         tracer: &mut T,
+        decider: &mut D,
     ) -> BallotRecord {
         let model = self.model;
         let m = &model.members;
@@ -277,39 +364,28 @@ impl Replication<'_> {
             let u = rng::open_unit(&mut self.votes);
             s.own[i] = sampled_vote(s.deltas[i], st.yes, st.no, st.tau, u);
         }
-        for (k, bloc) in model.blocs.iter().enumerate() {
-            s.common[k] = match bloc.rule {
-                BlocRule::Leader(l) => s.own[l as usize],
-                BlocRule::Majority => {
-                    let (mut yes, mut no) = (0, 0);
-                    for i in bloc.members.iter() {
-                        match s.own[i] {
-                            Vote::Yes => yes += 1,
-                            Vote::No => no += 1,
-                            Vote::Abstain => {}
-                        }
-                    }
-                    let size = bloc.members.len();
-                    if 2 * yes > size {
-                        Vote::Yes
-                    } else if 2 * no > size {
-                        Vote::No
-                    } else {
-                        Vote::Abstain
-                    }
-                }
-            };
-        }
+        settle_blocs(model, &s.own, &mut s.common);
+        let humans = D::ACTIVE && (0..n).any(|i| decider.controls(i));
         let mut record = BallotRecord::PENDING;
         for (i, stance) in stances.iter().enumerate() {
             let mut vote = s.own[i];
+            let mut followed = false;
             if let Some(k) = m.primary_bloc[i] {
                 let u = rng::open_unit(&mut self.votes);
                 if u < model.blocs[k as usize].cohesion {
                     vote = s.common[k as usize];
+                    followed = true;
                 }
             }
-            if model.any_absence && rng::open_unit(&mut self.presence) >= stance.turnout {
+            let present =
+                !(model.any_absence && rng::open_unit(&mut self.presence) >= stance.turnout);
+            if humans {
+                s.bot_vote[i] = vote;
+                s.followed[i] = followed;
+                s.present[i] = present;
+                continue;
+            }
+            if !present {
                 continue; // absent: does not vote
             }
             match vote {
@@ -317,6 +393,9 @@ impl Replication<'_> {
                 Vote::No => record.no.insert(i),
                 Vote::Abstain => record.abstain.insert(i),
             }
+        }
+        if humans {
+            record = self.cast_with_humans(b, s, tracer, decider);
         }
         record.status = match procedure::decide(&model.rules, procedural, &record.yes, &record.no) {
             Decision::Adopted => BallotStatus::Adopted,
@@ -337,5 +416,93 @@ impl Replication<'_> {
             );
         }
         record
+    }
+
+    /// The votes of ballot `b` where humans play some members, every draw already made by
+    /// [`Self::vote`] (bots' votes in `s.bot_vote`, bloc following in `s.followed`,
+    /// presence in `s.present`). Each present human, in member order, is asked with its
+    /// bot's vote as the suggestion; a human's vote counts as its own vote when its bloc
+    /// settles the common vote, which bloc followers then cast. Taking every suggestion
+    /// leaves each bloc's common vote unchanged (a member that followed its bloc already
+    /// votes the common vote, which moving its own vote to cannot unsettle), so the ballot
+    /// is the bot-only one.
+    fn cast_with_humans<T: Tracer, D: Decider>(
+        &mut self,
+        b: usize,
+        s: &mut Scratch,
+        tracer: &mut T,
+        decider: &mut D,
+    ) -> BallotRecord {
+        let model = self.model;
+        let n = model.members.len();
+        let stances = &model.stances[b * n..(b + 1) * n];
+        for (i, st) in stances.iter().enumerate() {
+            if !(s.present[i] && decider.controls(i)) {
+                continue;
+            }
+            let request = Request {
+                seat: i as u16,
+                minute: self.now,
+                question: Question::Vote {
+                    ballot: b as u16,
+                    delta: s.deltas[i],
+                    yes: st.yes,
+                    no: st.no,
+                    tau: st.tau,
+                    p: vote_probabilities(s.deltas[i], st.yes, st.no, st.tau),
+                },
+            };
+            let bot = Choice::Vote(s.bot_vote[i]);
+            if let Choice::Vote(v) = self.ask_decider(request, bot, tracer, decider) {
+                s.own[i] = v;
+                s.bot_vote[i] = v;
+            }
+        }
+        settle_blocs(model, &s.own, &mut s.common);
+        let mut record = BallotRecord::PENDING;
+        for i in 0..n {
+            if !s.present[i] {
+                continue;
+            }
+            let vote = match model.members.primary_bloc[i] {
+                Some(k) if s.followed[i] && !decider.controls(i) => s.common[k as usize],
+                _ if decider.controls(i) => s.own[i],
+                _ => s.bot_vote[i],
+            };
+            match vote {
+                Vote::Yes => record.yes.insert(i),
+                Vote::No => record.no.insert(i),
+                Vote::Abstain => record.abstain.insert(i),
+            }
+        }
+        record
+    }
+}
+
+/// Each bloc's common vote from its members' own votes: the leader's, or the strict
+/// majority's (else abstention).
+fn settle_blocs(model: &crate::model::Model, own: &[Vote], common: &mut [Vote]) {
+    for (k, bloc) in model.blocs.iter().enumerate() {
+        common[k] = match bloc.rule {
+            BlocRule::Leader(l) => own[l as usize],
+            BlocRule::Majority => {
+                let (mut yes, mut no) = (0, 0);
+                for i in bloc.members.iter() {
+                    match own[i] {
+                        Vote::Yes => yes += 1,
+                        Vote::No => no += 1,
+                        Vote::Abstain => {}
+                    }
+                }
+                let size = bloc.members.len();
+                if 2 * yes > size {
+                    Vote::Yes
+                } else if 2 * no > size {
+                    Vote::No
+                } else {
+                    Vote::Abstain
+                }
+            }
+        };
     }
 }

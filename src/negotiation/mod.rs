@@ -14,6 +14,7 @@ mod meeting;
 mod memo;
 
 use crate::behaviour::{self, Vote, VoteProbabilities};
+use crate::decision::{Bots, Decider};
 use crate::engine::rng::{self, presence_rng, replication_rng, Stream};
 use crate::engine::EventQueue;
 use crate::model::{Model, Reference};
@@ -64,6 +65,11 @@ pub(crate) struct Scratch {
     /// Each co-penholder's E on the text before a change, for joint weighing.
     pen_before: Vec<f64>,
     memo: memo::ProbabilityMemo,
+    /// Per member on the ballot being voted, only where a human votes: the vote its bot
+    /// cast, whether it followed its bloc, and whether it is present.
+    bot_vote: Vec<Vote>,
+    followed: Vec<bool>,
+    present: Vec<bool>,
     amended: AmendedPositions,
 }
 
@@ -181,6 +187,9 @@ impl<'m> Replication<'m> {
                 common: vec![Vote::Abstain; model.blocs.len()],
                 pen_before: vec![0.0; n],
                 memo: memo::ProbabilityMemo::new(model.prob_rows),
+                bot_vote: vec![Vote::Abstain; n],
+                followed: vec![false; n],
+                present: vec![false; n],
                 amended: AmendedPositions {
                     key: vec![(0, 0, false); model.amendments.len()],
                     position: vec![0.0; model.amendments.len() * model.dim_count()],
@@ -198,8 +207,21 @@ impl<'m> Replication<'m> {
         replication
     }
 
-    /// Runs replication `replication` of master seed `seed`, reporting to `tracer`.
+    /// Runs replication `replication` of master seed `seed`, reporting to `tracer`, every
+    /// delegation played by its bot.
     pub fn run<T: Tracer>(&mut self, seed: u64, replication: u64, tracer: &mut T) -> &Outcome {
+        self.run_decided(seed, replication, tracer, &mut Bots)
+    }
+
+    /// [`Self::run`] with `decider` taking the decisions of the seats it controls (see
+    /// [`crate::decision`]); with [`Bots`] it is `run`, at the same speed.
+    pub fn run_decided<T: Tracer, D: Decider>(
+        &mut self,
+        seed: u64,
+        replication: u64,
+        tracer: &mut T,
+        decider: &mut D,
+    ) -> &Outcome {
         self.reset(seed, replication);
         let model = self.model;
         for (d, draft) in model.drafts.iter().enumerate() {
@@ -212,12 +234,12 @@ impl<'m> Replication<'m> {
             self.outcome.events += 1;
             match event {
                 Event::Circulate(d) => self.circulate(d as usize, tracer),
-                Event::RoundEnd(d) => self.round_end(d as usize, tracer),
+                Event::RoundEnd(d) => self.round_end(d as usize, tracer, decider),
                 Event::Lobby { relation, draft } => {
                     self.lobby(relation as usize, draft as usize, tracer)
                 }
                 Event::Instruction => self.instruction(tracer),
-                Event::Meeting(k) => self.meeting(k as usize, tracer),
+                Event::Meeting(k) => self.meeting(k as usize, tracer, decider),
             }
             if self.finished {
                 break;

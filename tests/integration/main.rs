@@ -3,11 +3,13 @@
 mod allocations;
 mod bad_input;
 mod behaviour;
+mod brief;
 mod cli;
 mod council;
 mod determinism;
 mod docs;
 mod files;
+mod game;
 mod golden;
 mod hardening;
 mod history;
