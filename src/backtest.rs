@@ -53,6 +53,10 @@ pub struct ScenarioCheck {
     pub path: String,
     /// `[scenario] name`.
     pub name: String,
+    /// SHA-256 of the file (shown in the HTML report; the JSON leaves it out, as it
+    /// always has).
+    #[serde(skip)]
+    pub sha256: String,
     /// Where the record comes from.
     pub source: String,
     /// Replications run.
@@ -81,6 +85,7 @@ pub fn check(path: &str, model: &Model, summary: &Summary, seed: u64) -> Scenari
     ScenarioCheck {
         path: path.to_string(),
         name: model.name.clone(),
+        sha256: model.sha256.clone(),
         source: observed.map_or(String::new(), |o| o.source.clone()),
         replications: summary.replications,
         seed,
@@ -158,16 +163,75 @@ fn check_ballot(model: &Model, summary: &Summary, observed: &ObservedBallot) -> 
     check
 }
 
-fn tally(t: &Option<[u16; 3]>) -> String {
+/// A tally as `yes-no-abstain`, or `—` for none.
+pub fn tally(t: &Option<[u16; 3]>) -> String {
     t.map_or_else(|| "—".into(), |[y, n, a]| format!("{y}-{n}-{a}"))
+}
+
+/// The backtests' totals over every scenario: what the table's last line says.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    /// Recorded ballots compared.
+    pub results: usize,
+    /// Of which the modal result is the real one.
+    pub results_exact: usize,
+    /// Ballots with a recorded tally.
+    pub tallies: usize,
+    /// Of which the modal tally is the real one.
+    pub tallies_exact: usize,
+    /// Members whose modal vote is their real vote, over the ballots with recorded votes.
+    pub agree: usize,
+    /// Members compared.
+    pub compared: usize,
+    /// Mean Brier score over the ballots with recorded votes.
+    pub mean_brier: f64,
+    /// Summed log-likelihood of the real votes.
+    pub log_likelihood: f64,
+}
+
+impl Totals {
+    /// agree / compared (0 when nothing was compared).
+    pub fn agreement(&self) -> f64 {
+        self.agree as f64 / self.compared.max(1) as f64
+    }
+}
+
+/// Adds up `checks`.
+pub fn totals(checks: &[ScenarioCheck]) -> Totals {
+    let mut t = Totals::default();
+    let (mut brier_sum, mut brier_n) = (0.0, 0);
+    for b in checks.iter().flat_map(|c| &c.ballots) {
+        t.results += 1;
+        t.results_exact += usize::from(b.result_exact);
+        if let Some(exact) = b.tally_exact {
+            t.tallies += 1;
+            t.tallies_exact += usize::from(exact);
+        }
+        if let (Some(a), Some(br), Some(l)) = (b.agreement, b.brier, b.log_likelihood) {
+            t.agree += a;
+            t.compared += b.members;
+            brier_sum += br;
+            brier_n += 1;
+            t.log_likelihood += l;
+        }
+    }
+    t.mean_brier = brier_sum / brier_n.max(1) as f64;
+    t
+}
+
+/// How the table shows an observed result: the vetoers, or else the tally.
+pub fn observed(b: &BallotCheck) -> String {
+    if b.observed_vetoed_by.is_empty() {
+        format!("{} {}", b.observed_result, tally(&b.observed_tally))
+    } else {
+        format!("{} {}", b.observed_result, b.observed_vetoed_by.join(" "))
+    }
 }
 
 /// The backtests as readable tables, with a total line.
 pub fn render(checks: &[ScenarioCheck]) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let (mut results, mut results_exact, mut tallies, mut tallies_exact) = (0, 0, 0, 0);
-    let (mut agree, mut compared, mut brier_sum, mut brier_n, mut ll) = (0, 0, 0.0, 0, 0.0);
     for c in checks {
         let _ = writeln!(out, "{} ({})", c.name, c.path);
         if !c.source.is_empty() {
@@ -179,17 +243,12 @@ pub fn render(checks: &[ScenarioCheck]) -> String {
             c.replications, c.seed, "ballot", "kind", "observed", "modal", "share", "result", "tally", "agreement", "Brier", "log-lik"
         );
         for b in &c.ballots {
-            let observed = if b.observed_vetoed_by.is_empty() {
-                format!("{} {}", b.observed_result, tally(&b.observed_tally))
-            } else {
-                format!("{} {}", b.observed_result, b.observed_vetoed_by.join(" "))
-            };
             let _ = writeln!(
                 out,
                 "  {:<14} {:<10} {:<18} {:<9} {:>5.1}%   {:<6} {:<6} {:>9} {:>7} {:>9}",
                 b.id,
                 b.kind,
-                observed,
+                observed(b),
                 b.modal_result,
                 100.0 * b.modal_result_p,
                 if b.result_exact { "exact" } else { "WRONG" },
@@ -212,29 +271,23 @@ pub fn render(checks: &[ScenarioCheck]) -> String {
                     tally(&b.modal_tally)
                 );
             }
-            results += 1;
-            results_exact += usize::from(b.result_exact);
-            if let Some(t) = b.tally_exact {
-                tallies += 1;
-                tallies_exact += usize::from(t);
-            }
-            if let (Some(a), Some(br), Some(l)) = (b.agreement, b.brier, b.log_likelihood) {
-                agree += a;
-                compared += b.members;
-                brier_sum += br;
-                brier_n += 1;
-                ll += l;
-            }
         }
         out.push('\n');
     }
+    let t = totals(checks);
     let _ = writeln!(
         out,
-        "total: {} scenarios · modal result exact {results_exact}/{results} · modal tally exact {tallies_exact}/{tallies} · member agreement {agree}/{compared} ({:.1}%) · mean Brier {:.4} · log-likelihood {:.2}",
+        "total: {} scenarios · modal result exact {}/{} · modal tally exact {}/{} · member agreement {}/{} ({:.1}%) · mean Brier {:.4} · log-likelihood {:.2}",
         checks.len(),
-        100.0 * agree as f64 / compared.max(1) as f64,
-        brier_sum / brier_n.max(1) as f64,
-        ll
+        t.results_exact,
+        t.results,
+        t.tallies_exact,
+        t.tallies,
+        t.agree,
+        t.compared,
+        100.0 * t.agreement(),
+        t.mean_brier,
+        t.log_likelihood
     );
     // Names, titles and texts come from the scenario file: no control character may
     // reach the terminal.

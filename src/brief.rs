@@ -729,7 +729,18 @@ fn want(
             percent(share)
         )
     };
-    if let (Some(w), false) = (&closest, care == Care::NotAtAll) {
+    // A text that says nothing here stands at the dimension's silent position; a wording
+    // is worth pointing to only if it comes closer to what the delegation wants.
+    let silence_is_closer = closest
+        .as_ref()
+        .is_some_and(|w| (dim.silent - ideal).abs() <= (w.position - ideal).abs());
+    if silence_is_closer && care != Care::NotAtAll {
+        words.push_str(&format!(
+            " No wording on the table comes closer than silence: a text that says nothing \
+             here stands at {}.",
+            num(dim.silent)
+        ));
+    } else if let (Some(w), false) = (&closest, care == Care::NotAtAll) {
         let whose = if w.source.ends_with(&format!(" {}", w.provision)) {
             w.source.clone()
         } else {

@@ -260,6 +260,8 @@ pub struct SweepJob<'a> {
     pub resume: bool,
     /// Write `plot.svg`.
     pub plot: bool,
+    /// Write `report.html`.
+    pub html: bool,
     /// The command line, for the manifest.
     pub argv: Vec<String>,
     /// No progress output.
@@ -373,7 +375,10 @@ pub fn run_sweep(job: &SweepJob<'_>) -> Result<(), JobError> {
         &summaries,
         job.seed,
         job.replications,
-        job.plot,
+        Extras {
+            plot: job.plot,
+            html: job.html,
+        },
     )?;
     manifest.finished = Some(utc_now());
     write_json(&manifest_path, &manifest)
@@ -412,13 +417,24 @@ fn saved_cell(path: &Path, key: &str, model: &Model, replications: u64) -> Optio
 }
 
 /// The files a whole sweep writes into its directory, besides `cells/`.
-const SWEEP_FILES: [&str; 5] = [
+const SWEEP_FILES: [&str; 6] = [
     "manifest.json",
     "cells.csv",
     "blocs.csv",
     "summary.json",
     "plot.svg",
+    REPORT_HTML,
 ];
+
+/// The sweep's HTML report (`sweep --html`).
+const REPORT_HTML: &str = "report.html";
+
+/// Whether the regular file at `path` is a sweep report councilsim wrote (see
+/// [`export::html::is_own_report`]); one that cannot be read is not.
+fn is_own_sweep_report(path: &Path) -> bool {
+    crate::input::read_bounded(path, crate::input::MAX_RESULT_BYTES, "sweep reports")
+        .is_ok_and(|bytes| export::html::is_own_report(&bytes, export::html::Kind::Sweep))
+}
 
 /// The cell index in a file name `cell-N.json`.
 fn cell_index(file_name: &str) -> Option<usize> {
@@ -462,7 +478,11 @@ enum DirUse {
 /// files (never a symbolic link); top-level results only beside a valid manifest; shard
 /// parts and its own leftover temporary files are left alone. A fresh sweep then deletes
 /// the previous sweep's saved cells, each checked by name, index and content, in a real
-/// `cells/` directory (a link is never followed) — and nothing else.
+/// `cells/` directory (a link is never followed) — and nothing else. Its `report.html` goes
+/// too, before a fresh sweep or a merge (if the file is a councilsim sweep report: one
+/// that is not makes the directory foreign): it describes the earlier results, and is
+/// written again at the end if `--html` asks. `--resume` keeps it: the same identity gives
+/// the same numbers.
 fn prepare_sweep_dir(out: &Path, mode: DirUse) -> Result<Option<Manifest>, JobError> {
     let resume = mode != DirUse::Fresh;
     let cells_dir = out.join("cells");
@@ -490,6 +510,7 @@ fn prepare_sweep_dir(out: &Path, mode: DirUse) -> Result<Option<Manifest>, JobEr
     let mut cells: Vec<(usize, PathBuf)> = Vec::new();
     let mut has_manifest = false;
     let mut has_cells_dir = false;
+    let mut report: Option<PathBuf> = None;
     for entry in std::fs::read_dir(out).map_err(io(out))? {
         let entry = entry.map_err(io(out))?;
         let path = entry.path();
@@ -516,6 +537,13 @@ fn prepare_sweep_dir(out: &Path, mode: DirUse) -> Result<Option<Manifest>, JobEr
             }
         } else if kind.is_file() && name == "manifest.json" {
             has_manifest = true;
+        } else if kind.is_file() && name == REPORT_HTML {
+            if is_own_sweep_report(&path) {
+                report = Some(path.clone());
+                results.push(path);
+            } else {
+                foreign.push(path);
+            }
         } else if kind.is_file() && SWEEP_FILES.contains(&name) {
             results.push(path);
         } else if kind.is_file()
@@ -584,6 +612,13 @@ fn prepare_sweep_dir(out: &Path, mode: DirUse) -> Result<Option<Manifest>, JobEr
     if !resume {
         // A fresh sweep: forget the earlier sweep's cells (checked above to be its own).
         for (_, path) in &cells {
+            std::fs::remove_file(path).map_err(io(path))?;
+        }
+    }
+    if mode != DirUse::Resume {
+        // New results: the earlier report (checked above to be a councilsim sweep report)
+        // no longer describes what the directory holds.
+        if let Some(path) = &report {
             std::fs::remove_file(path).map_err(io(path))?;
         }
     }
@@ -745,7 +780,16 @@ pub fn check_plottable(axes: &[Axis]) -> Result<(), JobError> {
     Ok(())
 }
 
-/// Writes `cells.csv`, `blocs.csv`, `summary.json` and (if asked) `plot.svg` into `dir`.
+/// The files a sweep writes only when asked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// `plot.svg` (`--plot`).
+    pub plot: bool,
+    /// `report.html` (`--html`).
+    pub html: bool,
+}
+
+/// Writes `cells.csv`, `blocs.csv`, `summary.json` and the `extras` asked for into `dir`.
 pub fn write_sweep_outputs(
     dir: &Path,
     axes: &[Axis],
@@ -753,8 +797,9 @@ pub fn write_sweep_outputs(
     summaries: &[Summary],
     seed: u64,
     replications: u64,
-    plot: bool,
+    extras: Extras,
 ) -> Result<(), JobError> {
+    let Extras { plot, html } = extras;
     let results: Vec<CellResult<'_>> = cells
         .iter()
         .zip(summaries)
@@ -781,14 +826,29 @@ pub fn write_sweep_outputs(
     for (path, text) in &files {
         export::write_atomically(path, text.as_bytes()).map_err(io(path))?;
     }
-    if plot {
+    if plot || html {
         let reports: Vec<report::Report> = results
             .iter()
             .map(|c| report::build(c.model, c.summary, seed))
             .collect();
-        let svg = plot::svg(axes, &reports).map_err(JobError::Refused)?;
-        let path = dir.join("plot.svg");
-        export::write_atomically(&path, svg.as_bytes()).map_err(io(&path))?;
+        if plot {
+            let svg = plot::svg(axes, &reports).map_err(JobError::Refused)?;
+            let path = dir.join("plot.svg");
+            export::write_atomically(&path, svg.as_bytes()).map_err(io(&path))?;
+        }
+        if html {
+            let values: Vec<&[crate::scenario::PatchValue]> =
+                cells.iter().map(|c| c.values.as_slice()).collect();
+            let page = export::html::sweep::page(&export::html::sweep::SweepResults {
+                axes,
+                values: &values,
+                reports: &reports,
+                seed,
+                replications,
+            });
+            let path = dir.join(REPORT_HTML);
+            export::write_atomically(&path, page.as_bytes()).map_err(io(&path))?;
+        }
     }
     Ok(())
 }
@@ -800,6 +860,7 @@ pub fn write_merged_sweep(
     merged: &Merged,
     parts: &[String],
     plot: bool,
+    html: bool,
 ) -> Result<(), JobError> {
     let Merged {
         partial: merged,
@@ -818,7 +879,7 @@ pub fn write_merged_sweep(
         &merged.cells,
         merged.seed,
         merged.replications,
-        plot,
+        Extras { plot, html },
     )?;
     let manifest = Manifest {
         identity: SweepIdentity {

@@ -72,7 +72,18 @@ pub fn backtest(
     mc: &MonteCarloArgs,
     noise_scale: Option<f64>,
     format: RunFormat,
+    html: Option<PathBuf>,
 ) -> Result<(), Error> {
+    if let Some(page) = &html {
+        // Refused before anything runs: a scenario it would destroy, a directory.
+        for path in paths {
+            super::jobs::refuse_same_files(
+                std::path::Path::new(path),
+                &[("--html", Some(page.as_path()))],
+            )?;
+        }
+        super::jobs::check_output(page)?;
+    }
     let mut checks = Vec::with_capacity(paths.len());
     for path in paths {
         let mut model = scenario::load(path)?;
@@ -92,6 +103,11 @@ pub fn backtest(
         RunFormat::Table => crate::backtest::render(&checks),
         RunFormat::Json => pretty_json(&checks)?,
     };
+    // The page first: a reader that closes standard output early (`| head`) must not
+    // cost the file.
+    if let Some(page) = html {
+        emit(Some(page), &crate::export::html::backtest::page(&checks))?;
+    }
     emit(None, &text)
 }
 

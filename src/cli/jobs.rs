@@ -19,6 +19,7 @@ pub struct RunArgs<'a> {
     pub format: RunFormat,
     pub output: Option<PathBuf>,
     pub replication_log: Option<PathBuf>,
+    pub html: Option<PathBuf>,
     pub shard: Option<Shard>,
     pub quiet: bool,
 }
@@ -44,16 +45,23 @@ fn source_of(path: &str, text: String, model: &Model) -> ScenarioSource {
 /// `councilsim run`: the whole run as a report, or one shard as a partial result.
 pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
     let (text, model) = read_once(args.path)?;
+    if args.shard.is_some() && args.html.is_some() {
+        return Err(Error::Usage(
+            "--html writes the report of a whole run; a shard writes a partial result \
+             (merge the shards, then run without --shard for the report)"
+                .into(),
+        ));
+    }
     refuse_same_files(
         std::path::Path::new(args.path),
-        args.output.as_deref(),
-        args.replication_log.as_deref(),
+        &[
+            ("--output", args.output.as_deref()),
+            ("--replication-log", args.replication_log.as_deref()),
+            ("--html", args.html.as_deref()),
+        ],
     )?;
-    if let Some(path) = &args.output {
-        export::check_output(path).map_err(|source| Error::Write {
-            target: path.display().to_string(),
-            source,
-        })?;
+    for path in [&args.output, &args.html].into_iter().flatten() {
+        check_output(path)?;
     }
     let (replications, seed, threads) = args.mc.resolve(&model);
     let range = args
@@ -81,17 +89,29 @@ pub fn run(args: RunArgs<'_>) -> Result<(), Error> {
         return emit(args.output, &json);
     }
     let report = report::build(&model, &summary, seed);
+    // The page first: a reader that closes standard output early (`| head`) must not
+    // cost the file.
+    if let Some(path) = args.html {
+        emit(Some(path), &export::html::run::page(&report))?;
+    }
     emit(args.output, &render_report(&report, args.format)?)
 }
 
-/// Refuses `--output` and `--replication-log` naming the same file (one result would
-/// silently replace the other), or either naming the scenario (it would be destroyed).
-fn refuse_same_files(
+/// Refuses an output path that cannot be written (a directory, a path in a missing
+/// directory) before any replication runs.
+pub(super) fn check_output(path: &std::path::Path) -> Result<(), Error> {
+    export::check_output(path).map_err(|source| Error::Write {
+        target: path.display().to_string(),
+        source,
+    })
+}
+
+/// Refuses two output flags naming the same file (one result would silently replace the
+/// other), or any naming the scenario (it would be destroyed).
+pub(super) fn refuse_same_files(
     scenario: &std::path::Path,
-    output: Option<&std::path::Path>,
-    log: Option<&std::path::Path>,
+    named: &[(&str, Option<&std::path::Path>)],
 ) -> Result<(), Error> {
-    let named = [("--output", output), ("--replication-log", log)];
     for (i, (flag, path)) in named.iter().enumerate() {
         let Some(path) = path else { continue };
         if export::same_file(path, scenario) {
@@ -119,6 +139,7 @@ pub struct SweepArgs<'a> {
     pub mc: MonteCarloArgs,
     pub out: PathBuf,
     pub plot: bool,
+    pub html: bool,
     pub resume: bool,
     pub shard: Option<Shard>,
     pub quiet: bool,
@@ -146,6 +167,13 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Error> {
                 "--resume keeps the cells of a whole sweep; rerun a failed shard instead".into(),
             ));
         }
+        if args.html {
+            return Err(Error::Usage(
+                "--html writes the report of a whole sweep; a shard writes a partial result \
+                 (`merge --html` writes it from the shards)"
+                    .into(),
+            ));
+        }
         return Ok(workflow::run_sweep_shard(workflow::SweepShardJob {
             source: source_of(args.path, text, &model),
             axes: &axes,
@@ -168,6 +196,7 @@ pub fn sweep(args: SweepArgs<'_>) -> Result<(), Error> {
         threads,
         resume: args.resume,
         plot: args.plot,
+        html: args.html,
         argv: std::env::args().collect(),
         quiet: args.quiet,
     };
@@ -180,10 +209,20 @@ pub fn merge(
     out: &std::path::Path,
     format: RunFormat,
     plot: bool,
+    html: bool,
 ) -> Result<(), Error> {
     let merged = workflow::read_and_merge(parts)?;
     if merged.partial.kind == "sweep" {
-        return Ok(workflow::write_merged_sweep(out, &merged, parts, plot)?);
+        return Ok(workflow::write_merged_sweep(
+            out, &merged, parts, plot, html,
+        )?);
+    }
+    if html {
+        return Err(Error::Usage(
+            "merge --html adds report.html to a merged sweep's directory; these parts are \
+             shards of a run, merged into --out as a table or JSON"
+                .into(),
+        ));
     }
     // A run's part holds exactly one cell, checked with the rest of the part.
     let report = report::build(

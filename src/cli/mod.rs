@@ -1,8 +1,8 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
-//! `brief`, `bench` and `check`. This module holds the clap definitions and the dispatch; [`args`] the argument
-//! types commands share, [`jobs`] the commands that run the Monte Carlo and write results,
-//! [`inspect`] those that print about a scenario, [`output`] where output goes, and
-//! [`error`] the one error type and the one place that reports it and picks the exit
+//! `brief`, `bench` and `check`. This module holds the clap definitions and the dispatch; `args` the argument
+//! types commands share, `jobs` the commands that run the Monte Carlo and write results,
+//! `inspect` those that print about a scenario, `output` where output goes, and
+//! `error` the one error type and the one place that reports it and picks the exit
 //! code (0 success; 2 bad input; 1 an internal fault).
 
 mod args;
@@ -41,6 +41,9 @@ enum Command {
         /// Also write one CSV row per replication to this file.
         #[arg(long, value_name = "FILE.csv")]
         replication_log: Option<PathBuf>,
+        /// Also write the report as one self-contained HTML page to this file.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         sharding: Sharding,
         /// No progress output.
@@ -62,6 +65,10 @@ enum Command {
         /// Also draw plot.svg (against one or two swept parameters).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html: the grid, the plot and every cell's outcome shares in one
+        /// self-contained HTML page.
+        #[arg(long)]
+        html: bool,
         /// Keep the cells an interrupted sweep with the same arguments finished.
         #[arg(long)]
         resume: bool,
@@ -85,6 +92,9 @@ enum Command {
         /// Also draw plot.svg (a sweep).
         #[arg(long)]
         plot: bool,
+        /// Also write report.html (a sweep).
+        #[arg(long)]
+        html: bool,
     },
     /// Print the event log of one replication (exactly replication R of `run`).
     Trace {
@@ -127,6 +137,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
+        /// Also write the comparison as one self-contained HTML page to this file.
+        #[arg(long, value_name = "FILE.html")]
+        html: Option<PathBuf>,
     },
     /// Explain every ballot: each member's Δ, thresholds, τ and vote probabilities on the
     /// noise-free path, exact P(adopt) and P(vetoed) beside the Monte Carlo, swing members.
@@ -204,6 +217,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             format,
             output,
             replication_log,
+            html,
             sharding,
             quiet,
         } => sharding.resolve().and_then(|shard| {
@@ -213,6 +227,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 format,
                 output,
                 replication_log,
+                html,
                 shard,
                 quiet,
             })
@@ -223,6 +238,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
             montecarlo,
             out,
             plot,
+            html,
             resume,
             sharding,
             quiet,
@@ -233,6 +249,7 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 mc: montecarlo,
                 out,
                 plot,
+                html,
                 resume,
                 shard,
                 quiet,
@@ -243,7 +260,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             out,
             format,
             plot,
-        } => jobs::merge(&parts, &out, format, plot),
+            html,
+        } => jobs::merge(&parts, &out, format, plot, html),
         Command::Trace {
             scenario,
             seed,
@@ -260,7 +278,8 @@ fn execute(cli: Cli) -> Result<(), Error> {
             montecarlo,
             noise_scale,
             format,
-        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format),
+            html,
+        } => inspect::backtest(&scenarios, &montecarlo, noise_scale, format, html),
         Command::Explain {
             scenario,
             ballot,

@@ -1,13 +1,14 @@
 //! A delegation's brief ([`crate::brief::Brief`]) as text for a terminal, Markdown for a
 //! handout, or HTML for the classroom page.
 //!
-//! The three share one layout: the brief becomes a list of [`Block`]s (headings,
+//! The three share one layout: the brief becomes a list of `Block`s (headings,
 //! paragraphs, lists, figure tables), and each format writes the blocks with its own
 //! escaping. Every string that can come from a scenario file (names, labels, provision
 //! texts, ids) is escaped for the format: control characters written out for the terminal,
 //! Markdown punctuation backslash-escaped, HTML special characters as entities — a
 //! scenario named `<script>…` shows as text everywhere.
 
+use super::html::escape;
 use super::printable::printable;
 use crate::brief::{num, signed, Brief, DraftView, Role};
 use crate::model::Model;
@@ -320,23 +321,6 @@ pub fn markdown(_model: &Model, brief: &Brief) -> String {
     out
 }
 
-/// Escapes `text` for HTML text and attribute values (control characters written out).
-pub fn escape_html(text: &str) -> String {
-    let text = printable(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The brief as an HTML fragment, `<section class="brief">…</section>`, for a page to embed
 /// (headings from `h2` down; every scenario string escaped).
 pub fn html(_model: &Model, brief: &Brief) -> String {
@@ -344,26 +328,26 @@ pub fn html(_model: &Model, brief: &Brief) -> String {
     let _ = writeln!(
         out,
         "<section class=\"brief\" data-seat=\"{}\">",
-        escape_html(&brief.id)
+        escape(&brief.id)
     );
     for block in layout(brief) {
         match block {
             Block::Title(t) => {
-                let _ = writeln!(out, "<h2>{}</h2>", escape_html(&t));
+                let _ = writeln!(out, "<h2>{}</h2>", escape(&t));
             }
             Block::Section(t) => {
-                let _ = writeln!(out, "<h3>{}</h3>", escape_html(&t));
+                let _ = writeln!(out, "<h3>{}</h3>", escape(&t));
             }
             Block::Sub(t) => {
-                let _ = writeln!(out, "<h4>{}</h4>", escape_html(&t));
+                let _ = writeln!(out, "<h4>{}</h4>", escape(&t));
             }
             Block::Para(p) => {
-                let _ = writeln!(out, "<p>{}</p>", escape_html(&p));
+                let _ = writeln!(out, "<p>{}</p>", escape(&p));
             }
             Block::List(items) => {
                 out.push_str("<ul>\n");
                 for item in items {
-                    let _ = writeln!(out, "<li>{}</li>", escape_html(&item));
+                    let _ = writeln!(out, "<li>{}</li>", escape(&item));
                 }
                 out.push_str("</ul>\n");
             }
@@ -373,8 +357,8 @@ pub fn html(_model: &Model, brief: &Brief) -> String {
                     let _ = writeln!(
                         out,
                         "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-                        escape_html(&k),
-                        escape_html(&v)
+                        escape(&k),
+                        escape(&v)
                     );
                 }
                 out.push_str("</table>\n");
@@ -392,9 +376,9 @@ pub fn page(model: &Model, brief: &Brief) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>Brief: {} ({}) — {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n{}</body>\n</html>\n",
-        escape_html(&brief.name),
-        escape_html(&brief.id),
-        escape_html(&brief.scenario),
+        escape(&brief.name),
+        escape(&brief.id),
+        escape(&brief.scenario),
         html(model, brief)
     )
 }
@@ -430,10 +414,10 @@ mod tests {
     #[test]
     fn markup_in_scenario_strings_is_escaped() {
         assert_eq!(
-            escape_html("<script>alert('x')</script> & \"q\""),
+            escape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert_eq!(md("*a* <b> [c](d)"), "\\*a\\* \\<b\\> \\[c\\](d)");
-        assert_eq!(escape_html("a\u{1b}[2J"), "a\\u{1b}[2J");
+        assert_eq!(escape("a\u{1b}[2J"), "a\\u{1b}[2J");
     }
 }

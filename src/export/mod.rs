@@ -1,4 +1,4 @@
-//! Everything that leaves the simulator: the run report (JSON and table), traces, and the
+//! Everything that leaves the simulator: the run report (JSON, table and HTML), traces, and the
 //! file writer they all go through ([`AtomicFile`]: only the named path, in full or not at
 //! all, never replacing a device, a FIFO or a directory).
 
@@ -7,6 +7,7 @@ pub mod brief;
 pub mod csv;
 pub mod decision;
 pub mod explain;
+pub mod html;
 pub mod plot;
 pub mod power_table;
 pub mod printable;

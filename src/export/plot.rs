@@ -26,11 +26,11 @@ const SERIES: [Series; 4] = [
     ("withdrawn", "#8c6bb1", |r| r.drafts[0].outcomes.withdrawn),
 ];
 
+/// Text from the scenario (its name, the swept paths) as SVG text: the HTML report's
+/// escaping, which also writes control characters (not allowed in XML) as visible escapes,
+/// so the plot stays well-formed inline in `report.html` and on its own.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    super::html::escape(s)
 }
 
 fn x_number(v: &PatchValue) -> f64 {

@@ -5,8 +5,8 @@
 //! penholder, lobbying pressure). It is built once per thread and [`Replication::run`]
 //! resets it in place, so the Monte Carlo loop does not allocate.
 //!
-//! The event handlers live in [`consultations`] (circulation, rounds, asks and the
-//! penholder's answers, lobbying, capital instructions) and [`meeting`] (text in blue,
+//! The event handlers live in `consultations` (circulation, rounds, asks and the
+//! penholder's answers, lobbying, capital instructions) and `meeting` (text in blue,
 //! motions, amendments, drafts and the votes).
 
 mod consultations;

@@ -132,7 +132,7 @@ impl ScenarioError {
 
     /// The problems as text: one report each, with `file:line:column` and the span
     /// underlined. `color` selects the themed (terminal) rendering. Control characters in
-    /// the file, the path or a message are shown escaped (see [`crate::export::printable`]),
+    /// the file, the path or a message are shown escaped (see [`crate::export::printable()`]),
     /// and a long line is shown as an excerpt around its problem.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {

@@ -13,6 +13,7 @@ mod game;
 mod golden;
 mod hardening;
 mod history;
+mod html_reports;
 mod model;
 mod negotiation;
 mod procedure;
