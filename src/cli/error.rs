@@ -46,6 +46,8 @@ pub enum Error {
     Serialise(serde_json::Error),
     /// The reader of standard output went away (`| head`): its choice, not a fault.
     BrokenPipe,
+    /// A fault of the program itself, not of the input (exit code 1).
+    Internal(String),
 }
 
 impl From<LoadError> for Error {
@@ -90,7 +92,7 @@ impl Error {
             Error::Job(JobError::Io { .. } | JobError::Run(_)) => EXIT_INTERNAL,
             // A path that cannot be written as asked (a directory) is the user's input.
             Error::Write { source, .. } if crate::export::is_refusal(source) => EXIT_BAD_INPUT,
-            Error::Write { .. } | Error::Serialise(_) => EXIT_INTERNAL,
+            Error::Write { .. } | Error::Serialise(_) | Error::Internal(_) => EXIT_INTERNAL,
             Error::BrokenPipe => 0,
         }
     }
@@ -134,6 +136,7 @@ impl Error {
             Error::Serialise(e) => {
                 text = safe(format!("error: cannot serialise the output: {e}\n"))
             }
+            Error::Internal(m) => text = safe(format!("error: {m}\n")),
             Error::BrokenPipe => {}
         }
         let mut stderr = std::io::stderr().lock();

@@ -1,8 +1,9 @@
 //! The command line: `run`, `sweep`, `merge`, `trace`, `backtest`, `explain`, `power`,
-//! `brief`, `bench` and `check`. This module holds the clap definitions and the dispatch; `args` the argument
-//! types commands share, `jobs` the commands that run the Monte Carlo and write results,
-//! `inspect` those that print about a scenario, `output` where output goes, and
-//! `error` the one error type and the one place that reports it and picks the exit
+//! `brief`, `bench`, `check`, and the played games' `play`, `replay` and `debrief`. This
+//! module holds the clap definitions and the dispatch; `args` the argument types commands
+//! share, `jobs` the commands that run the Monte Carlo and write results, `inspect` those
+//! that print about a scenario, `play` those of played games, `output` where output goes,
+//! and `error` the one error type and the one place that reports it and picks the exit
 //! code (0 success; 2 bad input; 1 an internal fault).
 
 mod args;
@@ -10,6 +11,7 @@ mod error;
 mod inspect;
 mod jobs;
 mod output;
+mod play;
 
 use args::{BriefFormat, MonteCarloArgs, RunFormat, Sharding, TraceFormat};
 use clap::{Parser, Subcommand};
@@ -166,6 +168,55 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RunFormat::Table)]
         format: RunFormat,
     },
+    /// Play a meeting: humans take the seats named with --as, bots the others.
+    Play {
+        /// Scenario file (TOML); with --resume, optional (checked against the game's).
+        scenario: Option<String>,
+        /// The delegations humans play, by id (members or participants).
+        #[arg(long = "as", value_name = "ID[,ID...]", value_delimiter = ',')]
+        seats: Vec<String>,
+        /// Master seed [default: the scenario's montecarlo.seed].
+        #[arg(long, value_parser = args::seed, allow_negative_numbers = true)]
+        seed: Option<u64>,
+        /// Replication index [default: 0]: the game is replication R of `run --seed S`.
+        #[arg(long)]
+        replication: Option<u64>,
+        /// Save the game to this new file, one line per decision as it is taken.
+        #[arg(long, value_name = "FILE")]
+        game: Option<PathBuf>,
+        /// Continue the game saved in FILE.
+        #[arg(long, value_name = "FILE")]
+        resume: Option<PathBuf>,
+    },
+    /// Print a played game's event log, like `trace`, with the human decisions marked.
+    Replay {
+        /// Game file written by `play --game`.
+        game: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+        format: TraceFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Debrief a played game: its outcome, the bots alone, and each human decision's
+    /// counterfactual.
+    Debrief {
+        /// Game file written by `play --game`.
+        game: PathBuf,
+        /// Bot-only replications to compare with [default: the scenario's montecarlo.replications].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::limits::MAX_REPLICATIONS))]
+        replications: Option<u64>,
+        /// Worker threads [default: all cores]. The result does not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = play::DebriefFormat::Text)]
+        format: play::DebriefFormat,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// A delegation's private brief: what it wants, how good each draft is for it, its red
     /// lines and what would win its yes, its bloc and who lobbies it.
     Brief {
@@ -301,6 +352,39 @@ fn execute(cli: Cli) -> Result<(), Error> {
             output,
         } => inspect::brief(&scenario, &seat, format, output),
         Command::Check { scenarios } => inspect::check(&scenarios),
+        Command::Play {
+            scenario,
+            seats,
+            seed,
+            replication,
+            game,
+            resume,
+        } => play::play(play::PlayArgs {
+            scenario,
+            seats,
+            seed,
+            replication,
+            game,
+            resume,
+        }),
+        Command::Replay {
+            game,
+            format,
+            output,
+        } => play::replay(&game, format, output),
+        Command::Debrief {
+            game,
+            replications,
+            threads,
+            format,
+            output,
+        } => play::debrief(play::DebriefArgs {
+            game,
+            replications,
+            threads,
+            format,
+            output,
+        }),
     }
 }
 

@@ -162,7 +162,7 @@ pub fn reason(model: &Model, request: &Request, bot: &Choice) -> String {
                 Vote::Abstain => format!("Δ {delta:+.3} ≤ a {yes:.3} and ≥ −b {:.3}", -no),
             };
             let mut words = format!(
-                "{}: {leaning} (P yes {:.2}, no {:.2}, abstain {:.2}",
+                "vote {}: {leaning} (P yes {:.2}, no {:.2}, abstain {:.2}",
                 vote.as_str(),
                 p.yes,
                 p.no,

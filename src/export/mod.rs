@@ -5,9 +5,11 @@
 mod atomic;
 pub mod brief;
 pub mod csv;
+pub mod debrief;
 pub mod decision;
 pub mod explain;
 pub mod html;
+pub mod play;
 pub mod plot;
 pub mod power_table;
 pub mod printable;

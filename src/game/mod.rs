@@ -8,6 +8,8 @@
 //! the choices is state, so a terminal, a browser classroom and a game file all drive the
 //! same code, a game resumes from its file exactly, and a counterfactual is one more replay.
 
+pub mod file;
+
 use crate::decision::{Choice, Decider, DecisionKind, Request};
 use crate::model::Model;
 use crate::negotiation::Replication;

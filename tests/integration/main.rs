@@ -16,6 +16,7 @@ mod history;
 mod html_reports;
 mod model;
 mod negotiation;
+mod play;
 mod procedure;
 mod readme;
 mod seed;
