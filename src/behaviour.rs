@@ -138,6 +138,18 @@ mod tests {
         assert!(p.yes > p.abstain && p.abstain > p.no);
     }
 
+    /// σ(1000) = 1/(1 + e^−1000) is 1 in f64 and σ(−1000) = e^−1000/(1 + e^−1000) is 0; σ(0)
+    /// is ½ exactly. Writing σ(z) as e^z/(1 + e^z) for z ≥ 0 would give ∞/∞ = NaN there: a
+    /// member with a margin of 1 and τ = 0.001 (z = 1000) would have no probabilities at all.
+    #[test]
+    fn logistic_saturates_without_overflow_on_either_side() {
+        assert_eq!(logistic(1000.0), 1.0);
+        assert_eq!(logistic(-1000.0), 0.0);
+        assert_eq!(logistic(0.0), 0.5);
+        let p = vote_probabilities(1.0, 0.0, 0.0, 0.001);
+        assert_eq!((p.yes, p.no, p.abstain), (1.0, 0.0, 0.0));
+    }
+
     #[test]
     fn zero_temperature_is_deterministic_and_abstains_at_a_threshold() {
         assert_eq!(vote_probabilities(0.5, 0.2, 0.2, 0.0).yes, 1.0);
@@ -147,7 +159,13 @@ mod tests {
         for u in [1e-9, 0.3, 0.5, 0.999_999] {
             assert_eq!(sampled_vote(0.5, 0.2, 0.2, 0.0, u), Vote::Yes);
             assert_eq!(sampled_vote(0.2, 0.2, 0.2, 0.0, u), Vote::Abstain);
+            // Exactly at −b too the vote is an abstention, not a no (for a veto holder: not
+            // a veto); just below it, a no.
+            assert_eq!(sampled_vote(-0.2, 0.2, 0.2, 0.0, u), Vote::Abstain);
+            assert_eq!(sampled_vote(-0.25, 0.2, 0.2, 0.0, u), Vote::No);
         }
+        assert_eq!(intended_vote(-0.2, 0.3, 0.2), Vote::Abstain);
+        assert_eq!(intended_vote(-0.2 - 1e-12, 0.3, 0.2), Vote::No);
     }
 
     #[test]

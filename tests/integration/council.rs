@@ -137,6 +137,37 @@ fn an_adopted_draft_becomes_the_status_quo_of_a_rival_draft() {
     );
 }
 
+/// The status quo moves only where the adopted text speaks. Two dimensions: `force` (status
+/// quo 0) and `scope` (status quo 0.6, silent 0.2: a text without a provision on scope sits at
+/// 0.2). Everyone wants (0.5, 0.6), salience 1, r = 0, thresholds 0.05, τ = 0.
+/// A = OP1 at force 0.5 only, so A stands at (0.5, 0.2): U(A) = −0.4² = −0.16 against
+/// U(Q) = −0.5² = −0.25, Δ = 0.09: adopted. A moves the status quo on force to 0.5 and leaves
+/// scope at 0.6. B = (0.5, 0.6) then equals the status quo: Δ = 0, an abstention for all,
+/// failed. Had the status quo taken A's silent scope 0.2 too, B would gain 0.16 and pass;
+/// alone (status quo (0, 0.6)) it gains 0.25 and passes.
+#[test]
+fn an_adopted_draft_moves_the_status_quo_only_on_what_it_speaks_to() {
+    let everyone = |_: &str| {
+        "ideal = { force = 0.5, scope = 0.6 }, salience = { force = 1.0, scope = 1.0 }, act_bonus = 0.0, temperature = 0.0, yes_threshold = 0.05, no_threshold = 0.05".to_string()
+    };
+    let scope = "[dimensions.scope]\nstatus_quo = 0.6\nsilent = 0.2\n\n";
+    let first = draft("A", "\"E01\"", 0.5, "");
+    let second = "[[drafts]]\nid = \"B\"\npenholder = \"E02\"\nforce_vote = true\n\n[[drafts.provisions]]\nid = \"OP1\"\ntext = \"t\"\nposition = { force = 0.5, scope = 0.6 }\n\n";
+    let alone = compile(&council(everyone, &format!("{scope}{second}{QUIET}")));
+    assert_eq!(statuses(&alone), [("B".into(), BallotStatus::Adopted)]);
+    let both = compile(&council(
+        everyone,
+        &format!("{scope}{first}{second}{QUIET}"),
+    ));
+    assert_eq!(
+        statuses(&both),
+        [
+            ("A".into(), BallotStatus::Adopted),
+            ("B".into(), BallotStatus::Failed)
+        ]
+    );
+}
+
 #[test]
 fn a_draft_tabled_if_another_is_vetoed_is_put_only_then() {
     let stances = |p1_ideal: f64| {

@@ -186,3 +186,84 @@ tabling = "always"
     assert_eq!(only_status(&summary, 2), BallotStatus::Adopted);
     assert_eq!(summary.ballots[2].modal_tally().unwrap().0, (15, 0, 0));
 }
+
+/// "Furthest removed" measures each dimension's move as a share of its range,
+/// Σ_d |a_d − b_d| / (hi_d − lo_d). The draft stands at force 0.5 (range [0, 1]) and says
+/// nothing on `width` (range [−1, 1], silent 0). WIDE inserts a provision at width 0.5: the
+/// text moves 0.5 on a range of 2, a distance of 0.25. FORCE replaces OP1 by force 0.2: a
+/// move of 0.3 on a range of 1, a distance of 0.3. So FORCE, submitted second, is voted
+/// first. Raw moves (0.5 vs 0.3), moves times the range (1.0 vs 0.3) or a range taken as
+/// hi + lo (0 on `width`) would all put WIDE first; |a_d + b_d| (1.25 vs 0.7) too.
+#[test]
+fn furthest_removed_compares_moves_as_shares_of_each_dimensions_range() {
+    let mut council = council_with_bonuses(&[YES; 15]);
+    council.draft_position = 0.5;
+    council.extra = r#"
+[dimensions.width]
+label = "how widely the text applies"
+range = [-1.0, 1.0]
+status_quo = 0.0
+silent = 0.0
+
+[[amendments]]
+id = "WIDE"
+sponsors = ["E01"]
+action = "insert"
+text = "Applies everywhere"
+position = { width = 0.5 }
+tabling = "always"
+
+[[amendments]]
+id = "FORCE"
+sponsors = ["E02"]
+action = "replace"
+target = "OP1"
+text = "Decides to act a little"
+position = { force = 0.2 }
+tabling = "always"
+"#
+    .into();
+    assert_eq!(
+        council.model().ballots,
+        vec![Ballot::Amendment(1), Ballot::Amendment(0), Ballot::Draft(0)]
+    );
+}
+
+/// `Text::contains` reports the provisions in the text as amendments change it: the draft
+/// holds OP1 and not AMEND's paragraph; AMEND (replace OP1) swaps them, and a second
+/// application lapses (returns false) because OP1 is gone, leaving the text as it was. MORE
+/// then inserts a second paragraph on `force` (0.3): the text stands at the mean of the
+/// paragraphs present, (0.5 + 0.3)/2 = 0.4 (a sum, 0.8, or a sum times the count, 1.6
+/// clamped to 1, would not).
+#[test]
+fn a_text_reports_which_provisions_it_holds_as_amendments_apply() {
+    use councilsim::text::Text;
+    let mut council = council_with_bonuses(&[YES; 15]);
+    council.extra = "[[amendments]]\nid = \"AMEND\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 0.5 }\n\n[[amendments]]\nid = \"MORE\"\nsponsors = [\"E02\"]\naction = \"insert\"\ntext = \"Decides to act soon\"\nposition = { force = 0.3 }\n".into();
+    let model = council.model();
+    let provision = |id: &str| model.provisions.iter().position(|p| p.id == id).unwrap() as u32;
+    let (op1, amend) = (provision("OP1"), provision("AMEND"));
+    let amend_action = model
+        .amendments
+        .iter()
+        .find(|a| a.id == "AMEND")
+        .unwrap()
+        .action;
+    let mut text = Text::new(&model);
+    text.reset_to_draft(&model, 0);
+    assert!(text.contains(op1) && !text.contains(amend));
+    assert_eq!(text.position(), [0.0]);
+    assert!(text.apply(&model, amend_action));
+    assert!(!text.contains(op1) && text.contains(amend));
+    assert_eq!(text.position(), [0.5]);
+    assert!(!text.apply(&model, amend_action));
+    assert!(!text.contains(op1) && text.contains(amend));
+    assert_eq!(text.position(), [0.5]);
+    let more = model.amendments.iter().find(|a| a.id == "MORE").unwrap();
+    assert!(text.apply(&model, more.action));
+    assert!(
+        (text.position()[0] - 0.4).abs() < 1e-15,
+        "{:?}",
+        text.position()
+    );
+}
