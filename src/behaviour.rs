@@ -52,8 +52,16 @@ pub fn distance_term(gap: f64, p: f64) -> f64 {
 #[inline]
 pub fn utility(ideal: &[f64], salience: &[f64], position: &[f64], p: f64) -> f64 {
     let mut loss = 0.0;
-    for ((x, s), t) in ideal.iter().zip(salience).zip(position) {
-        loss += s * distance_term(x - t, p);
+    // The quadratic case is decided once, not per dimension (the same sums either way).
+    if p == 2.0 {
+        for ((x, s), t) in ideal.iter().zip(salience).zip(position) {
+            let gap = x - t;
+            loss += s * (gap * gap);
+        }
+    } else {
+        for ((x, s), t) in ideal.iter().zip(salience).zip(position) {
+            loss += s * distance_term(x - t, p);
+        }
     }
     -loss
 }

@@ -5,6 +5,7 @@ use super::{Event, Replication, Scratch};
 use crate::behaviour::{self, intended_vote, Vote, VoteProbabilities};
 use crate::decision::{Choice, Decider, Question, Request};
 use crate::engine::rng;
+use crate::model::Reference;
 use crate::procedure;
 use crate::text::Text;
 use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
@@ -122,9 +123,12 @@ impl Replication<'_> {
             let flexibility = model.members.flexibility[i];
             let pen = model.drafts[d].penholder as usize;
             let human_pen = D::ACTIVE && decider.controls(pen);
+            // A human penholder is shown every E, and may take an option the bot would
+            // not: its weighing computes them all.
+            let exact = T::ENABLED || human_pen;
             let mut weighing = match last_refusal {
                 Some((a, f, w)) if a == ask && f == flexibility && !human_pen => w,
-                _ => self.weigh(i, d, ask, before, &mut s),
+                _ => self.weigh(i, d, ask, before, exact, &mut s),
             };
             if human_pen {
                 let request = Request {
@@ -175,11 +179,10 @@ impl Replication<'_> {
             {
                 continue;
             }
-            s.text.copy_from(text);
-            if !s.text.apply(model, amendment.action) {
+            let Some(amended) = self.amended_position(a, d, s) else {
                 continue;
-            }
-            let gain = self.utility(i, s.text.position()) - now_utility;
+            };
+            let gain = self.utility(i, amended) - now_utility;
             if gain > MIN_GAIN && best.is_none_or(|(_, g)| gain > g) {
                 best = Some((Ask::Amendment(a as u16), gain));
             }
@@ -208,6 +211,29 @@ impl Replication<'_> {
             to: model.dims[dim].snap(self.ideal[i * k + dim]),
         };
         Some((ask, loss))
+    }
+
+    /// The position of draft `d`'s current text with amendment `a` applied, or `None` if
+    /// the amendment has lapsed on it; remembered in `s.amended` for the text's version.
+    fn amended_position<'s>(&self, a: usize, d: usize, s: &'s mut Scratch) -> Option<&'s [f64]> {
+        let model = self.model;
+        let k = model.dim_count();
+        let version = self.version[d];
+        let cache = &mut s.amended;
+        let (epoch, seen, applies) = cache.key[a];
+        let valid = seen == version + 1 && (version == 0 || epoch == self.epoch);
+        let applies = if valid {
+            applies
+        } else {
+            s.text.copy_from(&self.texts[d]);
+            let applies = s.text.apply(model, model.amendments[a].action);
+            if applies {
+                cache.position[a * k..(a + 1) * k].copy_from_slice(s.text.position());
+            }
+            cache.key[a] = (self.epoch, version + 1, applies);
+            applies
+        };
+        applies.then(|| &cache.position[a * k..(a + 1) * k])
     }
 
     /// The ask of a human seat `i` on draft `d`: its bot's ask (none if Δ > a, as in a
@@ -293,13 +319,16 @@ impl Replication<'_> {
     /// when compromises are allowed, the asker's compromise (the move cut by the asker's
     /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and picks
     /// whichever raises E over `before` most; if neither does, it refuses. The candidate
-    /// texts are left in `s.text` (as asked) and `s.compromise`.
+    /// texts are left in `s.text` (as asked) and `s.compromise`. Unless `exact` (a tracer
+    /// reports every E), an option that could not beat the best so far whatever its
+    /// P(adopt) is not given one (see [`Self::expectation_above`]): the verdict is the same.
     fn weigh(
         &self,
         i: usize,
         d: usize,
         ask: Ask,
         before: Expectation,
+        exact: bool,
         s: &mut Scratch,
     ) -> Weighing {
         let model = self.model;
@@ -314,17 +343,19 @@ impl Replication<'_> {
         if model.drafts[d].joint {
             return self.weigh_jointly(i, d, ask, before, candidate, s);
         }
-        let full = self.expectation(d, &candidate, s);
-        s.text = candidate;
         let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
+        let full = self.expectation_above(d, &candidate, best.1, exact, s);
+        s.text = candidate;
         if full.expected() > best.1 {
             best = (Verdict::Accepted, full.expected());
         }
-        let compromise = self.weigh_compromise(i, d, ask, s).inspect(|&(target, e)| {
-            if e.expected() > best.1 {
-                best = (Verdict::Compromise(target), e.expected());
-            }
-        });
+        let compromise =
+            self.weigh_compromise(i, d, ask, best.1, exact, s)
+                .inspect(|&(target, e)| {
+                    if e.expected() > best.1 {
+                        best = (Verdict::Compromise(target), e.expected());
+                    }
+                });
         Weighing {
             verdict: best.0,
             before,
@@ -336,13 +367,16 @@ impl Replication<'_> {
     /// The asker's compromise on a move, when the scenario allows compromises and the
     /// asker's flexibility φ is strictly between 0 and 1: the move cut to
     /// `from + (1 − φ)·(to − from)` (snapped on a whole-number dimension), written into
-    /// `s.compromise`, with its target and E. Shared by [`Self::weigh`] and
-    /// [`Self::weigh_jointly`], which differ only in how they compare the options.
+    /// `s.compromise`, with its target and E (E by [`Self::expectation_above`] with
+    /// `threshold` and `exact`). Shared by [`Self::weigh`] and [`Self::weigh_jointly`],
+    /// which differ only in how they compare the options.
     fn weigh_compromise(
         &self,
         i: usize,
         d: usize,
         ask: Ask,
+        threshold: f64,
+        exact: bool,
         s: &mut Scratch,
     ) -> Option<(f64, Expectation)> {
         let model = self.model;
@@ -357,7 +391,7 @@ impl Replication<'_> {
         let mut offer = std::mem::take(&mut s.compromise);
         offer.copy_from(&self.texts[d]);
         offer.reword(model, dim as usize, target);
-        let e = self.expectation(d, &offer, s);
+        let e = self.expectation_above(d, &offer, threshold, exact, s);
         s.compromise = offer;
         Some((target, e))
     }
@@ -396,7 +430,9 @@ impl Replication<'_> {
             best = (Verdict::Accepted, rise);
         }
         s.text = candidate;
-        let compromise = self.weigh_compromise(i, d, ask, s).inspect(|&(target, e)| {
+        // Co-penholders compare rises of E, not E itself: every E is computed.
+        let compromise = self.weigh_compromise(i, d, ask, f64::NEG_INFINITY, true, s);
+        let compromise = compromise.inspect(|&(target, e)| {
             // `weigh_compromise` computed E last, so `s.deltas` are the compromise's.
             let rise = smallest_rise(e, s);
             if rise > best.1 {
@@ -470,19 +506,69 @@ impl Replication<'_> {
         after
     }
 
+    /// [`Self::expectation`] when E could exceed `threshold` or `exact` is asked for.
+    /// Otherwise only the penholder's Δ is computed and P(adopt) is left NaN: E = P·Δ with
+    /// 0 ≤ P ≤ 1 is at most max(Δ, 0), so if that is not above `threshold` no P(adopt)
+    /// could make the text beat it, and the comparison `E > threshold` is false either
+    /// way (NaN compares false). Most asks are refused this way without any DP: the text
+    /// as asked is worth less to the penholder than the current one is expected to be.
+    fn expectation_above(
+        &self,
+        d: usize,
+        text: &Text,
+        threshold: f64,
+        exact: bool,
+        s: &mut Scratch,
+    ) -> Expectation {
+        if !exact {
+            let penholder = self.model.drafts[d].penholder as usize;
+            let value = self.draft_delta(penholder, d, text.position());
+            // A computed P(adopt) may exceed 1 by rounding; the margin covers that.
+            let most = if value > 0.0 {
+                value * (1.0 + 1e-9)
+            } else {
+                0.0
+            };
+            if most <= threshold {
+                return Expectation {
+                    p_adopt: f64::NAN,
+                    value,
+                };
+            }
+        }
+        self.expectation(d, text, s)
+    }
+
     /// The penholder's view of `text` as draft `d`: exact P(adopt) from every member's
     /// independent vote probabilities, and its own Δ.
     pub(super) fn expectation(&self, d: usize, text: &Text, s: &mut Scratch) -> Expectation {
         let model = self.model;
         let m = &model.members;
-        for i in 0..m.len() {
-            let delta = self.draft_delta(i, d, text.position());
+        let n = m.len();
+        let k = model.dim_count();
+        let position = text.position();
+        let b = model.draft_ballot[d] as usize;
+        // Δ_i exactly as `draft_delta` computes it, in one pass over the members' rows
+        // (the same operations in the same order, so the same bits).
+        let rows = self.ideal[..n * k]
+            .chunks_exact(k)
+            .zip(m.salience[..n * k].chunks_exact(k))
+            .zip(&model.stances[b * n..(b + 1) * n])
+            .zip(&self.pressure[d * n..(d + 1) * n])
+            .zip(&model.prob_row[d * n..(d + 1) * n]);
+        for (i, ((((ideal, salience), stance), &pressure), &row)) in rows.enumerate() {
+            let reference = match stance.reference {
+                Reference::StatusQuo => self.status_quo_utility[i],
+                Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
+                Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
+                Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
+            };
+            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
+            let delta = own - reference + stance.bonus + pressure;
             s.deltas[i] = delta;
-            let stance = model.draft_stance(d, i);
             // The memo's row is the member's own unless its stance on this draft differs
             // (per-ballot overrides), so a remembered value is always this stance's.
-            let row = model.prob_row[d * m.len() + i] as usize;
-            s.probs[i] = s.memo.get(row, delta, || {
+            s.probs[i] = s.memo.get(row as usize, delta, || {
                 let p = behaviour::vote_probabilities(delta, stance.yes, stance.no, stance.tau);
                 if !model.any_absence {
                     return p;

@@ -70,6 +70,24 @@ pub(crate) struct Scratch {
     bot_vote: Vec<Vote>,
     followed: Vec<bool>,
     present: Vec<bool>,
+    amended: AmendedPositions,
+}
+
+/// Where each declared amendment would put its draft's text, remembered per text version.
+///
+/// Members choosing an ask weigh the amendments they sponsor round after round, and
+/// several sponsors weigh the same one on the same text; each weighing copied the text and
+/// recomputed its position. A draft's text is a function of its version within a
+/// replication (every change bumps the version), and version 0 is the text as circulated
+/// in every replication, so an entry is valid for the same version, in the same
+/// replication or at version 0.
+#[derive(Debug, Default)]
+struct AmendedPositions {
+    /// Per amendment: (replication epoch, 1 + text version it was computed on (0: never),
+    /// whether the amendment applies).
+    key: Vec<(u64, u32, bool)>,
+    /// Per amendment: the amended text's position (`amendment * dims + dim`).
+    position: Vec<f64>,
 }
 
 /// The simulator of one replication, reusable across replications on one thread.
@@ -97,6 +115,9 @@ pub struct Replication<'m> {
     status_quo: Vec<f64>,
     /// U_i(Q), kept in step with `ideal` and `status_quo`.
     status_quo_utility: Vec<f64>,
+    /// U_i(Q) at the scenario's ideal points and status quo: where every replication
+    /// starts, computed once instead of once per replication.
+    initial_status_quo_utility: Vec<f64>,
     /// The current text of each draft.
     texts: Vec<Text>,
     /// Bumped whenever a draft's text changes; lets members remember refusals.
@@ -119,6 +140,8 @@ pub struct Replication<'m> {
     soften_refused: Vec<(u16, u32)>,
     /// Motions already dealt with (each is voted at most once).
     motion_done: Vec<bool>,
+    /// Counts replications run by this simulator (keys [`AmendedPositions`]).
+    epoch: u64,
     scratch: Scratch,
     outcome: Outcome,
 }
@@ -128,7 +151,7 @@ impl<'m> Replication<'m> {
     pub fn new(model: &'m Model) -> Self {
         let n = model.members.len();
         let drafts = model.drafts.len();
-        Replication {
+        let mut replication = Replication {
             model,
             votes: replication_rng(0, 0),
             consultations: replication_rng(0, 0),
@@ -142,6 +165,7 @@ impl<'m> Replication<'m> {
             ideal: model.members.ideal.clone(),
             status_quo: model.status_quo_position.clone(),
             status_quo_utility: vec![0.0; model.agent_count()],
+            initial_status_quo_utility: Vec::new(),
             texts: (0..drafts).map(|_| Text::new(model)).collect(),
             version: vec![0; drafts],
             frozen: vec![false; drafts],
@@ -152,6 +176,7 @@ impl<'m> Replication<'m> {
             amendment_refused_at: vec![0; model.amendments.len()],
             soften_refused: vec![(0, 0); drafts * model.agent_count()],
             motion_done: vec![false; model.motions.len()],
+            epoch: 0,
             scratch: Scratch {
                 text: Text::new(model),
                 compromise: Text::new(model),
@@ -165,12 +190,21 @@ impl<'m> Replication<'m> {
                 bot_vote: vec![Vote::Abstain; n],
                 followed: vec![false; n],
                 present: vec![false; n],
+                amended: AmendedPositions {
+                    key: vec![(0, 0, false); model.amendments.len()],
+                    position: vec![0.0; model.amendments.len() * model.dim_count()],
+                },
             },
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
                 ..Outcome::default()
             },
+        };
+        for i in 0..model.agent_count() {
+            replication.refresh_status_quo_utility(i);
         }
+        replication.initial_status_quo_utility = replication.status_quo_utility.clone();
+        replication
     }
 
     /// Runs replication `replication` of master seed `seed`, reporting to `tracer`, every
@@ -243,9 +277,8 @@ impl<'m> Replication<'m> {
         self.finished = false;
         self.instruction_pending = false;
         self.ideal.copy_from_slice(&model.members.ideal);
-        for i in 0..model.agent_count() {
-            self.refresh_status_quo_utility(i);
-        }
+        self.status_quo_utility
+            .copy_from_slice(&self.initial_status_quo_utility);
         for (d, text) in self.texts.iter_mut().enumerate() {
             text.reset_to_draft(model, d);
         }
@@ -258,6 +291,7 @@ impl<'m> Replication<'m> {
         self.amendment_refused_at.fill(0);
         self.soften_refused.fill((0, 0));
         self.motion_done.fill(false);
+        self.epoch += 1;
         self.outcome.ballots.fill(BallotRecord::PENDING);
         self.outcome.duration = 0;
         self.outcome.rounds = 0;

@@ -148,3 +148,47 @@ fn different_seeds_give_independent_replications() {
         );
     }
 }
+
+/// Untraced runs skip the P(adopt) of texts the penholder could not prefer whatever it is;
+/// traced runs compute every one. Both must reach the same outcome on every bundled
+/// scenario (where asks are refused, accepted and compromised on).
+#[test]
+fn untraced_replications_decide_as_traced_ones_on_every_bundled_scenario() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = vec![];
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            for inner in std::fs::read_dir(&path).unwrap() {
+                files.push(inner.unwrap().path());
+            }
+        } else {
+            files.push(path);
+        }
+    }
+    files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    let (mut answers, mut taken) = (0, 0);
+    for file in &files {
+        let model = councilsim::scenario::load(file.to_str().unwrap()).unwrap();
+        let mut traced = Replication::new(&model);
+        let mut untraced = Replication::new(&model);
+        for r in 0..40 {
+            let mut log = TraceLog::default();
+            let expected = traced.run(11, r, &mut log).clone();
+            for (_, event) in &log.entries {
+                if let TraceEvent::Answered { verdict, .. } = event {
+                    answers += 1;
+                    taken += usize::from(*verdict != councilsim::trace::Verdict::Refused);
+                }
+            }
+            let got = untraced.run(11, r, &mut councilsim::trace::NoTrace);
+            assert_eq!(*got, expected, "{} replication {r}", file.display());
+        }
+    }
+    assert!(
+        answers > 100 && taken > 10,
+        "{answers} asks answered, {taken} taken"
+    );
+}
