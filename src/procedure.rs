@@ -401,4 +401,26 @@ mod tests {
         assert!((veto - veto_bf).abs() < 1e-12, "{veto} vs {veto_bf}");
         assert!(adopt > 0.01 && veto > 0.01);
     }
+
+    /// Unanimity (the quota equals the membership): the ballot passes only if every member
+    /// votes yes, so P(pass) is the product of the yes probabilities (by hand: 0.9 × 0.8 ×
+    /// 0.5 = 0.36), and one veto holder's no changes nothing more. A body smaller than the
+    /// quota can never pass. (Mutation testing found the `len < quota` guard untested at
+    /// `len == quota`, where returning 0 would be wrong.)
+    #[test]
+    fn unanimity_passes_with_the_product_of_the_yes_probabilities() {
+        let p = |yes: f64, no: f64| VoteProbabilities {
+            yes,
+            no,
+            abstain: 1.0 - yes - no,
+        };
+        let probs = [p(0.9, 0.05), p(0.8, 0.1), p(0.5, 0.25)];
+        let mut buf = Vec::new();
+        let pass = pass_probability(&probs, &set(&[0]), 3, &mut buf);
+        assert!((pass - 0.36).abs() < 1e-15, "{pass}");
+        assert_eq!(
+            pass_probability(&probs[..2], &MemberSet::EMPTY, 3, &mut buf),
+            0.0
+        );
+    }
 }
