@@ -65,6 +65,9 @@ pub(crate) struct Scratch {
     /// Each co-penholder's E on the text before a change, for joint weighing.
     pen_before: Vec<f64>,
     memo: memo::ProbabilityMemo,
+    /// Each member's vote quantiles on each ballot by exact Δ (row `ballot * members +
+    /// member`): what its vote draw is compared with.
+    quantiles: memo::DeltaMemo<behaviour::VoteQuantiles>,
     /// Per member on the ballot being voted, only where a human votes: the vote its bot
     /// cast, whether it followed its bloc, and whether it is present.
     bot_vote: Vec<Vote>,
@@ -187,6 +190,7 @@ impl<'m> Replication<'m> {
                 common: vec![Vote::Abstain; model.blocs.len()],
                 pen_before: vec![0.0; n],
                 memo: memo::ProbabilityMemo::new(model.prob_rows),
+                quantiles: memo::DeltaMemo::new(model.ballots.len() * n),
                 bot_vote: vec![Vote::Abstain; n],
                 followed: vec![false; n],
                 present: vec![false; n],
