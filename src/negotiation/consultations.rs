@@ -5,7 +5,6 @@ use super::{Event, Replication, Scratch};
 use crate::behaviour::{self, intended_vote, Vote, VoteProbabilities};
 use crate::decision::{Choice, Decider, Question, Request};
 use crate::engine::rng;
-use crate::model::Reference;
 use crate::procedure;
 use crate::text::Text;
 use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
@@ -85,11 +84,25 @@ impl Replication<'_> {
         let mut current: Option<Expectation> = None;
         let mut last_refusal: Option<(Ask, f64, Weighing)> = None;
         // Members in id order, then participants (rule 37: invited States speak too).
+        let n = model.members.len();
+        // The text version whose members' Δ are in `s.asking`: only the penholder's answers
+        // change anything a member's Δ depends on during a round, and each change of the
+        // text bumps the version, so the Δ are computed in one pass per text.
+        let mut asking_at: Option<u32> = None;
         for i in 0..model.agent_count() {
             if penholders.contains(i) {
                 continue;
             }
-            let (delta, threshold, _) = self.agent_delta(i, d, self.texts[d].position());
+            let (delta, threshold) = if i < n {
+                if asking_at != Some(self.version[d]) {
+                    self.member_deltas(d, self.texts[d].position(), &mut s.asking);
+                    asking_at = Some(self.version[d]);
+                }
+                (s.asking[i], model.draft_stance(d, i).yes)
+            } else {
+                let (delta, threshold, _) = self.agent_delta(i, d, self.texts[d].position());
+                (delta, threshold)
+            };
             let chosen = if D::ACTIVE && decider.controls(i) {
                 self.human_ask(i, d, delta, threshold, &mut s, tracer, decider)
             } else if delta > threshold {
@@ -543,29 +556,15 @@ impl Replication<'_> {
     /// independent vote probabilities, and its own Δ.
     pub(super) fn expectation(&self, d: usize, text: &Text, s: &mut Scratch) -> Expectation {
         let model = self.model;
-        let m = &model.members;
-        let n = m.len();
-        let k = model.dim_count();
-        let position = text.position();
+        let n = model.members.len();
         let b = model.draft_ballot[d] as usize;
-        // Δ_i exactly as `draft_delta` computes it, in one pass over the members' rows
-        // (the same operations in the same order, so the same bits).
-        let rows = self.ideal[..n * k]
-            .chunks_exact(k)
-            .zip(m.salience[..n * k].chunks_exact(k))
+        self.member_deltas(d, text.position(), &mut s.deltas);
+        let rows = s
+            .deltas
+            .iter()
             .zip(&model.stances[b * n..(b + 1) * n])
-            .zip(&self.pressure[d * n..(d + 1) * n])
             .zip(&model.prob_row[d * n..(d + 1) * n]);
-        for (i, ((((ideal, salience), stance), &pressure), &row)) in rows.enumerate() {
-            let reference = match stance.reference {
-                Reference::StatusQuo => self.status_quo_utility[i],
-                Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
-                Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
-                Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
-            };
-            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
-            let delta = own - reference + stance.bonus + pressure;
-            s.deltas[i] = delta;
+        for (i, ((&delta, stance), &row)) in rows.enumerate() {
             // The memo's row is the member's own unless its stance on this draft differs
             // (per-ballot overrides), so a remembered value is always this stance's.
             s.probs[i] = s.memo.get(row as usize, delta, || {

@@ -58,6 +58,8 @@ pub(crate) struct Scratch {
     text: Text,
     compromise: Text,
     deltas: Vec<f64>,
+    /// Every member's Δ on the text as it stands in a consultation round (who asks).
+    asking: Vec<f64>,
     probs: Vec<VoteProbabilities>,
     dp: Vec<f64>,
     own: Vec<Vote>,
@@ -184,6 +186,7 @@ impl<'m> Replication<'m> {
                 text: Text::new(model),
                 compromise: Text::new(model),
                 deltas: vec![0.0; n],
+                asking: vec![0.0; n],
                 probs: vec![VoteProbabilities::default(); n],
                 dp: Vec::with_capacity(n + 2),
                 own: vec![Vote::Abstain; n],
@@ -370,6 +373,34 @@ impl<'m> Replication<'m> {
             Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
         };
         self.utility(i, position) - reference + stance.bonus + self.pressure[d * n + i]
+    }
+
+    /// Every member's Δ for draft `d` at `position` into `out`, each exactly as
+    /// [`Self::draft_delta`] computes it (the same operations in the same order, so the same
+    /// bits), in one pass over the members' rows: no call, bounds check or stance lookup
+    /// per member and dimension.
+    fn member_deltas(&self, d: usize, position: &[f64], out: &mut [f64]) {
+        let model = self.model;
+        let m = &model.members;
+        let n = m.len();
+        let k = model.dim_count();
+        let b = model.draft_ballot[d] as usize;
+        let rows = self.ideal[..n * k]
+            .chunks_exact(k)
+            .zip(m.salience[..n * k].chunks_exact(k))
+            .zip(&model.stances[b * n..(b + 1) * n])
+            .zip(&self.pressure[d * n..(d + 1) * n])
+            .zip(&mut out[..n]);
+        for (i, ((((ideal, salience), stance), &pressure), out)) in rows.enumerate() {
+            let reference = match stance.reference {
+                Reference::StatusQuo => self.status_quo_utility[i],
+                Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
+                Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
+                Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
+            };
+            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
+            *out = own - reference + stance.bonus + pressure;
+        }
     }
 
     /// Δ of agent `a` (a member, or a participant at `members + p`) for draft `d` at
