@@ -328,7 +328,7 @@ impl<'m> Replication<'m> {
             return;
         }
         let wait = -rng::open_unit(&mut self.instructions).ln() / rate;
-        let at = self.now + wait.round().max(1.0) as u64;
+        let at = self.now + crate::model::round_half_away(wait).max(1.0) as u64;
         if at < self.last_meeting_at() {
             self.instruction_pending = true;
             self.schedule(at, Event::Instruction);
