@@ -408,6 +408,23 @@ mod tests {
     /// quota can never pass. (Mutation testing found the `len < quota` guard untested at
     /// `len == quota`, where returning 0 would be wrong.)
     #[test]
+    fn a_one_member_body_carries_a_margin_vote_exactly_when_it_votes_yes() {
+        // With one member, "more yes than no" and "at least twice as many yes as no, someone
+        // voting" both hold only on the profile where it votes yes: P = P(yes) = 0.3. (The
+        // margin programme's buffer must hold margins −no_weight..=+1 for n = 1.)
+        let probs = [VoteProbabilities {
+            yes: 0.3,
+            no: 0.5,
+            abstain: 0.2,
+        }];
+        let mut buf = Vec::new();
+        for (no_weight, strict) in [(1, true), (2, false)] {
+            let p = margin_probability(&probs, &MemberSet::EMPTY, no_weight, strict, &mut buf);
+            assert!((p - 0.3).abs() < 1e-15, "no_weight {no_weight}: {p}");
+        }
+    }
+
+    #[test]
     fn unanimity_passes_with_the_product_of_the_yes_probabilities() {
         let p = |yes: f64, no: f64| VoteProbabilities {
             yes,
