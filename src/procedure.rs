@@ -402,11 +402,6 @@ mod tests {
         assert!(adopt > 0.01 && veto > 0.01);
     }
 
-    /// Unanimity (the quota equals the membership): the ballot passes only if every member
-    /// votes yes, so P(pass) is the product of the yes probabilities (by hand: 0.9 × 0.8 ×
-    /// 0.5 = 0.36), and one veto holder's no changes nothing more. A body smaller than the
-    /// quota can never pass. (Mutation testing found the `len < quota` guard untested at
-    /// `len == quota`, where returning 0 would be wrong.)
     #[test]
     fn a_one_member_body_carries_a_margin_vote_exactly_when_it_votes_yes() {
         // With one member, "more yes than no" and "at least twice as many yes as no, someone
@@ -424,6 +419,11 @@ mod tests {
         }
     }
 
+    /// Unanimity (the quota equals the membership): the ballot passes only if every member
+    /// votes yes, so P(pass) is the product of the yes probabilities (by hand: 0.9 × 0.8 ×
+    /// 0.5 = 0.36), and one veto holder's no changes nothing more. A body smaller than the
+    /// quota can never pass. (Mutation testing found the `len < quota` guard untested at
+    /// `len == quota`, where returning 0 would be wrong.)
     #[test]
     fn unanimity_passes_with_the_product_of_the_yes_probabilities() {
         let p = |yes: f64, no: f64| VoteProbabilities {
