@@ -171,7 +171,7 @@ impl VoteQuantiles {
     pub fn new(delta: f64, a: f64, b: f64, tau: f64) -> Self {
         let p = vote_probabilities(delta, a, b, tau);
         let eps = 1e-9 * (1.0 + (delta.abs() + a.abs() + b.abs()) / tau);
-        if !(eps < 1e-3) {
+        if eps.is_nan() || eps >= 1e-3 {
             return VoteQuantiles {
                 yes_below: f64::NAN,
                 yes_above: f64::NAN,

@@ -217,7 +217,7 @@ impl Dimension {
 pub fn round_half_away(x: f64) -> f64 {
     const TWO_52: f64 = 4_503_599_627_370_496.0;
     let a = x.abs();
-    if !(a < TWO_52) {
+    if a.is_nan() || a >= TWO_52 {
         return x;
     }
     let r = (a + TWO_52) - TWO_52;
