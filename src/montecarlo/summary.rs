@@ -348,13 +348,13 @@ impl Summary {
 
 /// Identical ballot records counted before they are folded into a [`Summary`].
 ///
-/// Most replications end each ballot with one of a few vote patterns, and folding a record
+/// Replications often end a ballot with a vote pattern seen before, and folding a record
 /// in (per-member counts, the tally and abstention maps, the pivots) costs far more than
-/// recognising it. The batch keeps, per ballot, a few direct-mapped slots of (record,
-/// times seen); a record that finds its slot taken by another pushes that one out into the
-/// summary with its multiplicity. Every counter [`BallotSummary::add`] touches is an
-/// integer sum, so the summary after [`Summary::flush`] has exactly the counts (and map
-/// keys) that folding one replication at a time gives, whatever went through the batch.
+/// recognising it. The batch keeps, per ballot, 32 direct-mapped slots of (record, times
+/// seen); a record that finds its slot taken by another pushes that one out into the
+/// summary with its multiplicity. Every counter a record touches is an integer sum, so the
+/// summary after [`Summary::flush`] has exactly the counts (and map keys) that folding one
+/// replication at a time gives, whatever went through the batch.
 #[derive(Debug, Clone)]
 pub struct RecordBatch {
     /// `ballot * SLOTS + slot`: a record and how many replications ended with it (0: empty).
