@@ -215,7 +215,7 @@ impl Replication<'_> {
         let human = D::ACTIVE && decider.controls(draft.penholder as usize);
         if !draft.force_vote || human {
             let text = std::mem::take(&mut self.texts[d]);
-            let expectation = self.expectation(d, &text, s);
+            let expectation = self.expectation(d, text.position(), s);
             self.texts[d] = text;
             let p_veto = procedure::veto_probability(
                 &model.rules,

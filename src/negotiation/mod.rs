@@ -57,6 +57,8 @@ impl Event {
 pub(crate) struct Scratch {
     text: Text,
     compromise: Text,
+    /// The position of the text as an ask would make it (the penholder weighs it).
+    asked: Vec<f64>,
     deltas: Vec<f64>,
     /// Every member's Δ on the text as it stands in a consultation round (who asks).
     asking: Vec<f64>,
@@ -185,6 +187,7 @@ impl<'m> Replication<'m> {
             scratch: Scratch {
                 text: Text::new(model),
                 compromise: Text::new(model),
+                asked: vec![0.0; model.dim_count()],
                 deltas: vec![0.0; n],
                 asking: vec![0.0; n],
                 probs: vec![VoteProbabilities::default(); n],
