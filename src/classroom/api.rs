@@ -99,10 +99,13 @@ fn method(request: &Request, allowed: &'static str) -> Result<(), Response> {
 
 /// Answers one request.
 pub fn handle(shared: &Arc<Shared>, request: &Request) -> Reply {
-    match route(shared, request) {
+    let reply = match route(shared, request) {
         Ok(reply) => reply,
         Err(response) => full(response),
-    }
+    };
+    // A change is answered only once the room file shows it (the room is unlocked here).
+    shared.sync_room_file();
+    reply
 }
 
 fn route(shared: &Arc<Shared>, request: &Request) -> Result<Reply, Response> {

@@ -47,15 +47,26 @@ use std::time::{Duration, Instant};
 pub struct Shared {
     room: Mutex<Room>,
     changed: Condvar,
+    /// The room's file, written outside the room's lock.
+    room_file: Option<Arc<room::RoomFile>>,
 }
 
 impl Shared {
     /// Wraps a room.
     pub fn new(room: Room) -> Arc<Shared> {
         Arc::new(Shared {
+            room_file: room.room_file(),
             room: Mutex::new(room),
             changed: Condvar::new(),
         })
+    }
+
+    /// Writes the room file's staged text, if any; called with the room unlocked, before
+    /// a change is answered (see [`room::RoomFile`]).
+    pub fn sync_room_file(&self) {
+        if let Some(file) = &self.room_file {
+            file.sync();
+        }
     }
 
     /// The room, locked. A panic in another connection's handler (a bug) must not take the
@@ -156,6 +167,7 @@ pub fn run(options: Options) -> Result<(), String> {
             shared.notify();
         }
         drop(room);
+        shared.sync_room_file();
     }
     let handler_shared = Arc::clone(&shared);
     http::serve(
@@ -267,8 +279,11 @@ fn spawn_ticker(shared: Arc<Shared>) {
         let mut room = shared.lock();
         let before = room.version;
         room.settle(Instant::now());
-        if room.version != before {
+        let changed = room.version != before;
+        drop(room);
+        if changed {
             shared.notify();
+            shared.sync_room_file();
         }
     });
 }

@@ -16,6 +16,7 @@ use crate::model::Model;
 use crate::trace::{TraceEvent, Verdict};
 use serde_json::{json, Value};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Longest student name, in characters.
@@ -205,10 +206,9 @@ pub struct Room {
     pub version: u64,
     /// The game file being appended to, if any.
     appender: Option<Appender>,
-    /// The room file beside it (seats, students, phase).
-    room_file: Option<PathBuf>,
-    /// Hands each new room file text to the thread that writes it (see [`Room::save_room_file`]).
-    room_writer: Option<std::sync::mpsc::Sender<String>>,
+    /// The room file beside it (seats, students, phase): texts are staged here under the
+    /// room's lock and written by [`RoomFile::sync`] outside it (see [`Room::save_room_file`]).
+    room_file: Option<Arc<RoomFile>>,
     /// The debrief computed at decision count `.0` (it runs the bot-only Monte Carlo).
     pub debrief: Option<(usize, Value)>,
     /// The event feed in words, rendered once per change (not once per page): each entry
@@ -238,21 +238,56 @@ pub struct Opening {
     pub round_minutes: Option<u64>,
 }
 
-/// The thread that writes the room file: it takes the latest text sent and writes it
-/// atomically; texts superseded while it wrote are skipped.
-fn spawn_room_writer(path: PathBuf) -> std::sync::mpsc::Sender<String> {
-    let (send, receive) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        while let Ok(mut text) = receive.recv() {
-            while let Ok(newer) = receive.try_recv() {
-                text = newer;
-            }
-            if let Err(e) = crate::export::write_atomically(&path, text.as_bytes()) {
-                eprintln!("councilsim classroom: cannot write {}: {e}", path.display());
-            }
+/// The room file on disk (seats, students, phase, takers), written with group commit: a
+/// change stages its text under the room's lock ([`RoomFile::stage`], no disk), and the
+/// request that made it calls [`RoomFile::sync`] once the room is unlocked, before it
+/// answers. So a student whose seat claim was answered finds it again after a crash, the
+/// room is never locked while the disk is waited for, and forty students joining at once
+/// cost a few writes, not forty: whoever writes takes the newest staged text.
+pub struct RoomFile {
+    path: PathBuf,
+    /// The newest text not yet written. Staging happens under the room's lock, so the
+    /// last text staged is the newest state.
+    staged: Mutex<Option<String>>,
+    /// Held while writing, so one writer at a time and in order.
+    writing: Mutex<()>,
+}
+
+impl RoomFile {
+    fn new(path: PathBuf) -> RoomFile {
+        RoomFile {
+            path,
+            staged: Mutex::new(None),
+            writing: Mutex::new(()),
         }
-    });
-    send
+    }
+
+    /// Stages the room's newest text (called under the room's lock), replacing any older
+    /// text not yet written.
+    fn stage(&self, text: String) {
+        *self.staged.lock().unwrap_or_else(PoisonError::into_inner) = Some(text);
+    }
+
+    /// Returns once every text staged before the call, or a newer one, is on disk
+    /// (atomically replaced and synced). One writer at a time: a caller that finds the
+    /// stage empty waited for the writer that took it, so that text is written.
+    pub fn sync(&self) {
+        let _writing = self.writing.lock().unwrap_or_else(PoisonError::into_inner);
+        let taken = self
+            .staged
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(text) = taken else {
+            return;
+        };
+        if let Err(e) = crate::export::write_atomically(&self.path, text.as_bytes()) {
+            eprintln!(
+                "councilsim classroom: cannot write {}: {e}",
+                self.path.display()
+            );
+        }
+    }
 }
 
 /// The room file kept beside game file `game`.
@@ -354,7 +389,6 @@ impl Room {
             version: 0,
             appender: None,
             room_file: None,
-            room_writer: None,
             debrief: None,
             feed: Vec::new(),
             briefs: Vec::new(),
@@ -387,11 +421,11 @@ impl Room {
                         .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
                 );
             }
-            room.room_writer = Some(spawn_room_writer(room_file.clone()));
-            room.room_file = Some(room_file);
+            room.room_file = Some(Arc::new(RoomFile::new(room_file)));
         }
         room.join_code = join_code;
         room.save_room_file();
+        room.sync_room_file();
         Ok(room)
     }
 
@@ -478,12 +512,24 @@ impl Room {
         Ok(())
     }
 
-    /// Rewrites the room file (atomically, synced) from a thread of its own, so the disk is
-    /// never waited for with the room locked: a class joining at once is forty rewrites. The
-    /// decisions themselves go to the game file synchronously ([`Room::take`]); the room
-    /// file (names, token digests, seats) is at most one change behind if the server dies.
+    /// The room file, for writing what was staged once the room is unlocked.
+    pub fn room_file(&self) -> Option<Arc<RoomFile>> {
+        self.room_file.clone()
+    }
+
+    /// Writes what was staged now (for a room no other thread sees yet).
+    fn sync_room_file(&self) {
+        if let Some(file) = &self.room_file {
+            file.sync();
+        }
+    }
+
+    /// Stages the room file's new text (names, token digests, seats); the request that
+    /// changed the room writes it with [`RoomFile::sync`] before answering, outside the
+    /// room's lock. The decisions themselves go to the game file synchronously
+    /// ([`Room::take`]).
     fn save_room_file(&self) {
-        let Some(writer) = &self.room_writer else {
+        let Some(file) = &self.room_file else {
             return;
         };
         let v = json!({
@@ -500,7 +546,7 @@ impl Room {
             "takers": self.takers.iter().map(Taker::as_json).collect::<Vec<_>>(),
         });
         let text = serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
-        let _ = writer.send(text);
+        file.stage(text);
     }
 
     /// The seat index (into `setup.seats`) of agent id `id`.
