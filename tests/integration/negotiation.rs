@@ -1,6 +1,8 @@
 //! Negotiation matters: a penholder softens a draft that would be vetoed.
 
 use crate::support::{councilsim, stdout, write_scenario, Council, Member};
+use councilsim::negotiation::Replication;
+use councilsim::trace::{TraceEvent, TraceLog};
 use councilsim::montecarlo::{self, RunConfig};
 use councilsim::outcome::BallotStatus;
 
@@ -98,4 +100,69 @@ fn the_trace_shows_accepted_and_refused_changes_with_their_expected_value_gain()
         .parse()
         .unwrap();
     assert!(position < 0.6, "{blue}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Simultaneous events (mutation testing of src/negotiation/: tests/MUTANTS.md)
+// ---------------------------------------------------------------------------------------
+
+/// The kind of a traced event, by the handler that recorded it.
+fn minute_kinds(entries: &[(u64, TraceEvent)]) -> Vec<(u64, &'static str)> {
+    entries
+        .iter()
+        .filter_map(|(t, e)| match e {
+            TraceEvent::Instruction { .. } => Some((*t, "instruction")),
+            TraceEvent::RoundEnded { .. } => Some((*t, "round end")),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn news_from_capitals_lands_before_a_round_that_closes_in_the_same_minute() {
+    // Instructions at 10 per member per day over 15 members arrive every 9.6 minutes on
+    // average, so some fall on the very minute a consultation round (half a day to a day
+    // long) closes. The queue runs simultaneous events by priority, instructions first, so
+    // the round's asks see the moved ideal point: in the trace the instruction of that
+    // minute comes before the round's end. (The next instruction is scheduled at least a
+    // minute later, so it can never follow a round end within the minute.) Were all events
+    // of equal priority, the round end (scheduled when the round opened, hours earlier)
+    // would run before the instruction (scheduled minutes earlier) every time.
+    let mut council = Council::new(Council::fifteen(0.5), 0.5);
+    council.consultations = true;
+    council.negotiation_extra = "instructions = { rate_per_day = 10.0, size = 0.1 }".into();
+    let model = council.model();
+    let mut replication = Replication::new(&model);
+    let mut coincidences = 0;
+    for r in 0..60 {
+        let mut log = TraceLog::default();
+        replication.run(4, r, &mut log);
+        let kinds = minute_kinds(&log.entries);
+        for (j, &(t, kind)) in kinds.iter().enumerate() {
+            if kind != "instruction" {
+                continue;
+            }
+            let same_minute = kinds.iter().filter(|(u, _)| *u == t);
+            let first = same_minute.clone().next().unwrap();
+            assert_eq!(
+                first.1, "instruction",
+                "replication {r}, minute {t}: {:?}",
+                &kinds[j.saturating_sub(2)..]
+            );
+            coincidences += same_minute.filter(|(_, k)| *k == "round end").count();
+        }
+    }
+    assert!(coincidences >= 10, "only {coincidences} coincidences");
+}
+
+#[test]
+fn the_outcome_of_the_last_run_is_kept() {
+    // `Replication::outcome` is public API that no caller in the crate uses: it must give
+    // what the last `run` returned (here, a draft every member votes for: 15-0-0, adopted).
+    let model = Council::new(Council::fifteen(0.5), 0.5).model();
+    let mut replication = Replication::new(&model);
+    let ran = replication.run(1, 0, &mut TraceLog::default()).clone();
+    assert_eq!(ran.ballots[0].status, BallotStatus::Adopted);
+    assert_eq!(ran.ballots[0].yes.len(), 15);
+    assert_eq!(replication.outcome(), &ran);
 }
