@@ -766,3 +766,23 @@ fn a_partly_cohesive_bloc_member_follows_with_probability_kappa() {
         );
     }
 }
+
+#[test]
+fn an_asker_with_no_give_or_no_demand_left_is_offered_no_compromise() {
+    // The compromise moves the text to from + (1 − φ)·(to − from): only for 0 < φ < 1 is it
+    // a text other than the current one (φ = 1) or the one asked for (φ = 0), so only then
+    // is it weighed (and reported). With seven yes voters (see above) the ask as made wins
+    // E01's yes: E = 1 · 0.94 > 0, accepted either way.
+    for flexibility in [0.0, 1.0] {
+        let mut council = penholder_council(7, 0.1);
+        council.members[E01] = council.members[E01].clone().flexibility(flexibility);
+        let (asks, verdicts, blue, _) = answers(&council);
+        assert_eq!(asks.len(), 1, "φ = {flexibility}: {asks:?}");
+        let (verdict, before, full, compromise) = verdicts[0];
+        assert_eq!(verdict, Verdict::Accepted, "φ = {flexibility}");
+        expect(&before, 0.0, 1.3);
+        expect(&full, 1.0, 0.94);
+        assert_eq!(compromise, None, "φ = {flexibility}");
+        assert!(close(blue, 0.4), "{blue}");
+    }
+}
