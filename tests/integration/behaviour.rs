@@ -413,7 +413,12 @@ type Answer = (Verdict, Expectation, Expectation, Option<Expectation>);
 
 /// E01's asks and the penholder's answers, the text put in blue and the rounds held.
 fn answers(council: &Council) -> (Vec<Ask>, Vec<Answer>, f64, u32) {
-    let model = council.model();
+    answers_in(&council.model())
+}
+
+/// [`answers`] for a compiled model.
+fn answers_in(model: &Model) -> (Vec<Ask>, Vec<Answer>, f64, u32) {
+    let model = model.clone();
     let e01 = ix(&model, "E01");
     let (outcome, entries) = traced(&model, 0);
     let mut asks = Vec::new();
@@ -785,4 +790,40 @@ fn an_asker_with_no_give_or_no_demand_left_is_offered_no_compromise() {
         assert_eq!(compromise, None, "φ = {flexibility}");
         assert!(close(blue, 0.4), "{blue}");
     }
+}
+
+/// [`penholder_council`] with `yes_voters` yes voters and the pen held jointly by P1 and
+/// P2, both at ideal 1.0 with r = 0.3 (so Δ_P1 = Δ_P2 = 1 − (1 − T)² + 0.3, and both vote
+/// yes on any text in [0.4, 1]).
+fn joint_penholder_model(yes_voters: usize) -> Model {
+    let mut council = penholder_council(yes_voters, 0.1);
+    council.members[1] = Member::new("P2", true, 1.0);
+    let toml = council
+        .toml()
+        .replace("penholder = \"P1\"", "penholder = [\"P1\", \"P2\"]");
+    let model = councilsim::scenario::compile("joint.toml", &toml).unwrap();
+    assert!(model.drafts[0].joint);
+    model
+}
+
+#[test]
+fn co_penholders_weigh_each_ones_rise_in_expected_value() {
+    // Six yes voters plus P1 and P2 make eight: the draft at 1.0 fails, E_j = 0 · 1.3 = 0
+    // for both. As asked (0.4) E01 votes yes (Δ = 0.16 > 0.1): nine yes, E_j = 1 · 0.94, a
+    // rise of 0.94 for each; the compromise (0.7, Δ_E01 = 0.07) still fails: rise 0.
+    // Both gain from the ask as made, so it is accepted.
+    let (asks, verdicts, blue, _) = answers_in(&joint_penholder_model(6));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Accepted);
+    expect(&verdicts[0].1, 0.0, 1.3);
+    expect(&verdicts[0].2, 1.0, 0.94);
+    assert!(close(blue, 0.4), "{blue}");
+    // Seven yes voters: the draft already passes, E_j = 1 · 1.3. As asked E_j = 0.94, the
+    // compromise 1.21: every option lowers both penholders' E, so they refuse, and the text
+    // stays at 1.0 (E01 asks the same again only on a changed text).
+    let (asks, verdicts, blue, _) = answers_in(&joint_penholder_model(7));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    expect(&verdicts[0].1, 1.0, 1.3);
+    assert_eq!(blue, 1.0);
 }
