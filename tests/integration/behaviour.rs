@@ -792,12 +792,18 @@ fn an_asker_with_no_give_or_no_demand_left_is_offered_no_compromise() {
     }
 }
 
-/// [`penholder_council`] with `yes_voters` yes voters and the pen held jointly by P1 and
-/// P2, both at ideal 1.0 with r = 0.3 (so Δ_P1 = Δ_P2 = 1 − (1 − T)² + 0.3, and both vote
-/// yes on any text in [0.4, 1]).
-fn joint_penholder_model(yes_voters: usize) -> Model {
+/// [`penholder_council`] with `yes_voters` yes voters, E01 at `e01_ideal`, and P2 a copy
+/// of P1 (ideal 1.0, r = 0.3: Δ_P2 = Δ_P1 = 1 − (1 − T)² + 0.3, a yes on any text in
+/// [0.4, 1]); see [`jointly`] for the pen.
+fn joint_penholder_council(yes_voters: usize, e01_ideal: f64) -> Council {
     let mut council = penholder_council(yes_voters, 0.1);
+    council.members[E01].ideal = e01_ideal;
     council.members[1] = Member::new("P2", true, 1.0);
+    council
+}
+
+/// `council` with the pen held jointly by P1 and P2 (no lead).
+fn jointly(council: &Council) -> Model {
     let toml = council
         .toml()
         .replace("penholder = \"P1\"", "penholder = [\"P1\", \"P2\"]");
@@ -812,7 +818,7 @@ fn co_penholders_weigh_each_ones_rise_in_expected_value() {
     // for both. As asked (0.4) E01 votes yes (Δ = 0.16 > 0.1): nine yes, E_j = 1 · 0.94, a
     // rise of 0.94 for each; the compromise (0.7, Δ_E01 = 0.07) still fails: rise 0.
     // Both gain from the ask as made, so it is accepted.
-    let (asks, verdicts, blue, _) = answers_in(&joint_penholder_model(6));
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&joint_penholder_council(6, 0.4)));
     assert_eq!(asks.len(), 1, "{asks:?}");
     assert_eq!(verdicts[0].0, Verdict::Accepted);
     expect(&verdicts[0].1, 0.0, 1.3);
@@ -821,9 +827,40 @@ fn co_penholders_weigh_each_ones_rise_in_expected_value() {
     // Seven yes voters: the draft already passes, E_j = 1 · 1.3. As asked E_j = 0.94, the
     // compromise 1.21: every option lowers both penholders' E, so they refuse, and the text
     // stays at 1.0 (E01 asks the same again only on a changed text).
-    let (asks, verdicts, blue, _) = answers_in(&joint_penholder_model(7));
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&joint_penholder_council(7, 0.4)));
     assert_eq!(asks.len(), 1, "{asks:?}");
     assert_eq!(verdicts[0].0, Verdict::Refused);
     expect(&verdicts[0].1, 1.0, 1.3);
     assert_eq!(blue, 1.0);
+    // E01 at 0.1 asks for 0.1, where Δ_pen = 1 − 0.81 + 0.3 = 0.49 (P1, P2 and the yes
+    // voters still vote yes, E01 abstains: Δ = 0.01): E_j falls from 1.3 to 0.49; the
+    // compromise 0.55 gives 1.0975, also lower. Refused, the text stays at 1.0.
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&joint_penholder_council(7, 0.1)));
+    assert!(
+        matches!(asks[0], Ask::Soften { to, .. } if close(to, 0.1)),
+        "{asks:?}"
+    );
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    expect(&verdicts[0].2, 1.0, 0.49);
+    assert_eq!(blue, 1.0);
+}
+
+#[test]
+fn co_penholders_prefer_the_ask_as_made_to_a_compromise_with_the_same_smallest_rise() {
+    // P2 has salience 0: Δ_P2 = r = 0.3 on every text, a yes. Six yes voters plus P1 and P2
+    // make eight: the draft at 1.0 fails, E_j = 0 for both. With a = 0.05, E01 votes yes on
+    // the ask as made (0.4, Δ = 0.16) and on the compromise (0.7, Δ = 0.07): both pass for
+    // sure, with rises (P1, P2) of (0.94, 0.3) and (1.21, 0.3). The smallest rise is 0.3
+    // either way; the compromise is taken only if it does better, so the ask is accepted.
+    let mut council = joint_penholder_council(6, 0.4);
+    council.members[1] = council.members[1].clone().salience(0.0);
+    council.members[E01] = council.members[E01].clone().thresholds(0.05, 0.1);
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&council));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&before, 0.0, 1.3);
+    expect(&full, 1.0, 0.94);
+    expect(&compromise.unwrap(), 1.0, 1.21);
+    assert!(close(blue, 0.4), "{blue}");
 }
