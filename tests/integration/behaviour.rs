@@ -864,3 +864,30 @@ fn co_penholders_prefer_the_ask_as_made_to_a_compromise_with_the_same_smallest_r
     expect(&compromise.unwrap(), 1.0, 1.21);
     assert!(close(blue, 0.4), "{blue}");
 }
+
+#[test]
+fn a_rise_in_expected_value_of_no_more_than_rounding_noise_is_no_gain() {
+    // A change must raise the penholder's E by more than 1e-12 (MIN_GAIN in
+    // src/negotiation/consultations.rs) to be taken. Here the penholder that decides values
+    // every text at exactly r = 1e-12: salience 0, so Δ = −0 − (−0) + 1e-12 + 0 = 1e-12 (it
+    // abstains). Eight yes voters: the draft at 1.0 fails, E = 0. As asked (0.4) E01 votes
+    // yes and the draft passes for sure: E = 1 · 1e-12, a rise of exactly 1e-12, which is
+    // not more than 1e-12; the compromise (0.7) still fails. So the ask is refused.
+    let mut council = penholder_council(8, 0.1);
+    council.members[0] = council.members[0].clone().salience(0.0).act_bonus(1e-12);
+    let (asks, verdicts, blue, _) = answers(&council);
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    assert_eq!(verdicts[0].2.expected(), 1e-12);
+    assert_eq!(blue, 1.0);
+    // Jointly: P1 as before (E 0 → 0.94 as asked), P2 at salience 0 with r = 1e-12 (an
+    // abstention). Seven yes voters and P1 make eight: the draft fails, E_j = 0. As asked it
+    // passes for sure: rises (0.94, 1e-12), the smallest exactly 1e-12: refused.
+    let mut council = joint_penholder_council(7, 0.4);
+    council.members[1] = council.members[1].clone().salience(0.0).act_bonus(1e-12);
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&council));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    expect(&verdicts[0].2, 1.0, 0.94);
+    assert_eq!(blue, 1.0);
+}
