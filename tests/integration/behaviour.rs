@@ -891,3 +891,101 @@ fn a_rise_in_expected_value_of_no_more_than_rounding_noise_is_no_gain() {
     expect(&verdicts[0].2, 1.0, 0.94);
     assert_eq!(blue, 1.0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Two drafts: what happens on one stays on it
+// ---------------------------------------------------------------------------------------
+
+/// `council` with a second draft D2 (penholder P1, voted at the same meeting, after D1),
+/// whose single provision stands at `position`.
+fn with_second_draft(mut council: Council, position: f64) -> Council {
+    council.extra.push_str(&format!(
+        "[[drafts]]\nid = \"D2\"\npenholder = \"P1\"\nforce_vote = true\n\n[[drafts.provisions]]\nid = \"OP2\"\ntext = \"Decides to act on the second question\"\nposition = {{ force = {position} }}\n\n"
+    ));
+    council
+}
+
+#[test]
+fn lobbying_on_one_draft_moves_votes_on_that_draft_only() {
+    // Salience 0 for everyone: U ≡ 0, so Δ = r + π on either draft and nobody asks for a
+    // change (no loss). Everyone has r = 0.3 (yes) but E01 (r = 0, thresholds 0.1: abstains
+    // unless lobbied) and E02, the lobbyist (pull 0.15 on E01), with r = 0 on D1 (intends to
+    // abstain: shift 0) and r = 0.5 on D2 (intends yes: shift +0.15). So E01 abstains on D1
+    // (Δ = 0) and votes yes on D2 (Δ = 0.15 > 0.1).
+    let mut members: Vec<Member> = Council::fifteen(0.5)
+        .into_iter()
+        .map(|m| m.salience(0.0))
+        .collect();
+    members[E01] = members[E01].clone().act_bonus(0.0);
+    members[E02] = members[E02].clone().act_bonus(0.0);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    // A second relation (E03, a yes, pulls E05 by 0.01: still a yes) keeps each draft's
+    // record of the latest contact per relation apart from the other's.
+    council.extra = "[[relations]]\nfrom = \"E02\"\nto = \"E01\"\npull = 0.15\n\n[[relations]]\nfrom = \"E03\"\nto = \"E05\"\npull = 0.01\n\n[members.E02.on.\"D2\"]\nact_bonus = 0.5\n\n".into();
+    let council = with_second_draft(council, 0.5);
+    let model = council.model();
+    assert_eq!(model.ballots, vec![Ballot::Draft(0), Ballot::Draft(1)]);
+    let e01 = ix(&model, "E01");
+    for r in 0..5 {
+        let (_, entries) = traced(&model, r);
+        let shifts = |draft: u16| -> Vec<f64> {
+            entries
+                .iter()
+                .filter_map(|(_, e)| match e {
+                    TraceEvent::Lobbied {
+                        relation: 0,
+                        draft: d,
+                        shift,
+                        ..
+                    } if *d == draft => Some(*shift),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(!shifts(0).is_empty() && shifts(0).iter().all(|&s| s == 0.0));
+        assert!(!shifts(1).is_empty() && shifts(1).iter().all(|&s| s == 0.15));
+        assert_eq!(vote_of(&voted(&entries, 0).1, e01), Some(Vote::Abstain));
+        assert_eq!(vote_of(&voted(&entries, 1).1, e01), Some(Vote::Yes));
+    }
+}
+
+#[test]
+fn a_refused_move_is_remembered_per_draft() {
+    // Two copies of the refusal council (see the test above with eight yes voters): on each
+    // draft E01 asks once to move the text from 1.0 to 0.4 and P1 refuses (E 1.3 → 0.94).
+    // Each refusal holds for its own draft's text: E01 asks nothing more on either, in all
+    // the rounds before the meeting, and still asks once on each, whichever draft's round
+    // ends first (it varies with the replication's round lengths).
+    let council = with_second_draft(penholder_council(8, 0.1), 1.0);
+    let model = council.model();
+    let soften = Ask::Soften {
+        dim: 0,
+        from: 1.0,
+        to: 0.4,
+    };
+    let mut first = [0; 2];
+    for r in 0..8 {
+        let (_, entries) = traced(&model, r);
+        let mut asks = Vec::new();
+        for (_, e) in &entries {
+            if let TraceEvent::Asked { draft, ask, .. } = e {
+                asks.push((*draft, *ask));
+            }
+        }
+        let rounds = entries
+            .iter()
+            .filter(|(_, e)| matches!(e, TraceEvent::RoundEnded { .. }))
+            .count();
+        assert!(rounds >= 6, "several rounds on each draft: {rounds}");
+        first[asks[0].0 as usize] += 1;
+        let mut sorted = asks.clone();
+        sorted.sort_by_key(|a| a.0);
+        assert_eq!(
+            sorted,
+            vec![(0, soften), (1, soften)],
+            "replication {r}: {asks:?}"
+        );
+    }
+    assert!(first[0] > 0 && first[1] > 0, "{first:?}");
+}
