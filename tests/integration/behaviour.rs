@@ -989,3 +989,57 @@ fn a_refused_move_is_remembered_per_draft() {
     }
     assert!(first[0] > 0 && first[1] > 0, "{first:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Participants (invited States without a vote)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_participant_asks_and_lobbies_by_its_own_delta_against_the_status_quo() {
+    // Everyone at 0.5 facing a text at 0.5 (no member asks; P1 holds the pen). UKR, invited
+    // without a vote, has ideal 0.9 and thresholds a = 0.1, b = 0.05: Δ_UKR = U(T) − U(Q) + r
+    // = −0.16 + 0.81 + r. It lobbies E05 with pull 0.2 toward its intended vote.
+    // r = −0.6: Δ = 0.05, an abstention: it asks (Δ ≤ a) and its contacts shift nothing.
+    // r = −0.5: Δ = 0.15 > a: a yes, no ask, shift +0.2.
+    // r = −0.8: Δ = −0.15 < −b: a no, it asks, shift −0.2.
+    for (r, delta, asks, shift) in [
+        (-0.6, 0.05, true, 0.0),
+        (-0.5, 0.15, false, 0.2),
+        (-0.8, -0.15, true, -0.2),
+    ] {
+        let mut council = Council::new(Council::fifteen(0.5), 0.5);
+        council.consultations = true;
+        council.extra = format!(
+            "[participants.UKR]\nname = \"Ukraine\"\nstance = {{ ideal = {{ force = 0.9 }}, act_bonus = {r}, yes_threshold = 0.1, no_threshold = 0.05 }}\n\n[[relations]]\nfrom = \"UKR\"\nto = \"E05\"\npull = 0.2\n\n"
+        );
+        let model = council.model();
+        assert_eq!(model.members.len(), 15);
+        let (_, entries) = traced(&model, 0);
+        let mut asked = Vec::new();
+        let mut shifts = Vec::new();
+        for (_, e) in &entries {
+            match e {
+                TraceEvent::Asked {
+                    member,
+                    delta,
+                    threshold,
+                    ..
+                } => asked.push((*member, *delta, *threshold)),
+                TraceEvent::Lobbied { shift, .. } => shifts.push(*shift),
+                _ => {}
+            }
+        }
+        if asks {
+            assert!(!asked.is_empty(), "r = {r}");
+        }
+        for &(member, d, threshold) in &asked {
+            assert_eq!(member, 15, "r = {r}: only UKR asks");
+            assert!(close(d, delta) && threshold == 0.1, "r = {r}: {d}");
+        }
+        assert_eq!(asks, !asked.is_empty(), "r = {r}");
+        assert!(
+            !shifts.is_empty() && shifts.iter().all(|&s| s == shift),
+            "r = {r}: {shifts:?}"
+        );
+    }
+}

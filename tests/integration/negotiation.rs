@@ -119,7 +119,7 @@ fn minute_kinds(entries: &[(u64, TraceEvent)]) -> Vec<(u64, &'static str)> {
 }
 
 #[test]
-fn news_from_capitals_lands_before_a_round_that_closes_in_the_same_minute() {
+fn news_from_capitals_lands_before_a_round_closing_in_its_minute_and_stops_before_the_meeting() {
     // Instructions at 10 per member per day over 15 members arrive every 9.6 minutes on
     // average, so some fall on the very minute a consultation round (half a day to a day
     // long) closes. The queue runs simultaneous events by priority, instructions first, so
@@ -138,6 +138,8 @@ fn news_from_capitals_lands_before_a_round_that_closes_in_the_same_minute() {
         let mut log = TraceLog::default();
         replication.run(4, r, &mut log);
         let kinds = minute_kinds(&log.entries);
+        // Instructions stop before the meeting (day 5, minute 7200): none can land on it.
+        assert!(kinds.iter().all(|&(t, k)| k != "instruction" || t < 7200));
         for (j, &(t, kind)) in kinds.iter().enumerate() {
             if kind != "instruction" {
                 continue;
