@@ -1043,3 +1043,80 @@ fn a_participant_asks_and_lobbies_by_its_own_delta_against_the_status_quo() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// What a member asks for: ties and stakes at the rounding threshold
+// ---------------------------------------------------------------------------------------
+
+/// The asks of a traced replication 0, in order, with the asking member's index.
+fn asks_of(model: &Model) -> Vec<(u16, Ask)> {
+    traced(model, 0)
+        .1
+        .iter()
+        .filter_map(|(_, e)| match e {
+            TraceEvent::Asked { member, ask, .. } => Some((*member, *ask)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_member_asks_for_the_first_of_its_best_amendments() {
+    // Everyone at 0.5 facing a text at 0.5 (no loss: nobody else asks). E01, ideal 0.9, r =
+    // −0.65: Δ = −0.16 + 0.81 − 0.65 = 0, an abstention, so it asks. It sponsors three
+    // amendments replacing OP1: A0 to 0.7 (gain −0.04 + 0.16 = 0.12), A1 and A2 both to 0.9
+    // (gain 0.16 each). It asks for the largest gain, and of equal gains for the first.
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.9).act_bonus(-0.65);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    for (k, position) in [0.7, 0.9, 0.9].iter().enumerate() {
+        council.extra.push_str(&format!(
+            "[[amendments]]\nid = \"A{k}\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act, version {k}\"\nposition = {{ force = {position} }}\n\n"
+        ));
+    }
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    let asks = asks_of(&model);
+    assert_eq!(asks.first(), Some(&(e01, Ask::Amendment(1))), "{asks:?}");
+}
+
+#[test]
+fn a_member_whose_stake_is_no_more_than_rounding_noise_asks_nothing() {
+    // A gain or loss must exceed 1e-12 (MIN_GAIN) to be worth an ask. Everyone at 0 facing a
+    // text at 0 = Q (no loss; Δ = r = 0.3: yes). E01 has ideal 1.0, salience 1e-12 and r = 0:
+    // Δ = 0, an abstention, so it would ask. Its amendment (OP1 to 1.0) gains it
+    // −0 − (−1e-12 · 1²) = 1e-12 exactly, and moving the text to its ideal point would save
+    // it a loss of 1e-12 · 1² = 1e-12 exactly: neither is more than 1e-12, so it asks nothing.
+    let mut members = Council::fifteen(0.0);
+    members[E01] = Member::new("E01", false, 1.0)
+        .salience(1e-12)
+        .act_bonus(0.0);
+    let mut council = Council::new(members, 0.0);
+    council.consultations = true;
+    council.extra = "[[amendments]]\nid = \"A\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 1.0 }\n\n".into();
+    assert_eq!(asks_of(&council.model()), vec![]);
+    // With a stake just above it (salience 2e-12) E01 asks for its amendment.
+    council.members[E01] = council.members[E01].clone().salience(2e-12);
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    assert_eq!(asks_of(&model).first(), Some(&(e01, Ask::Amendment(0))));
+}
+
+#[test]
+fn the_penholder_prefers_the_ask_as_made_to_a_compromise_worth_the_same() {
+    // P1 holds the pen with salience 0: Δ_pen = r = 0.3 on every text, a yes. Seven yes
+    // voters and P1 make eight: the draft at 1.0 fails, E = 0. With a = 0.05, E01 votes yes
+    // both as asked (0.4, Δ = 0.16) and on the compromise (0.7, Δ = 0.07): both pass for
+    // sure, E = 1 · 0.3 either way. The compromise is offered only if it is worth more, so
+    // the ask is accepted as made.
+    let mut council = penholder_council(7, 0.05);
+    council.members[0] = council.members[0].clone().salience(0.0);
+    let (asks, verdicts, blue, _) = answers(&council);
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    let (verdict, _, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&full, 1.0, 0.3);
+    expect(&compromise.unwrap(), 1.0, 0.3);
+    assert!(close(blue, 0.4), "{blue}");
+}
