@@ -1120,3 +1120,47 @@ fn the_penholder_prefers_the_ask_as_made_to_a_compromise_worth_the_same() {
     expect(&compromise.unwrap(), 1.0, 0.3);
     assert!(close(blue, 0.4), "{blue}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Turnout in the penholder's reckoning
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_penholder_counts_a_member_present_with_probability_t_as_abstaining_otherwise() {
+    // The refusal council's eight yes voters, but E09 and E01 are each present on D1 with
+    // probability 0.5 (an absent member counts as an abstention). At 1.0: P1 and E02..E08
+    // are eight certain yes, E09 the ninth with probability 0.5 (E01 would vote no: Δ =
+    // −0.2): P(adopt) = 0.5, E = 0.5 · 1.3 = 0.65. As asked (0.4) E01 votes yes when present:
+    // P(adopt) = 1 − 0.5 · 0.5 = 0.75, E = 0.75 · 0.94 = 0.705. The compromise (0.7: E01
+    // abstains) leaves P(adopt) = 0.5, E = 0.605. So the penholder accepts.
+    let mut council = penholder_council(8, 0.1);
+    council.extra =
+        "[members.E01.on.\"D1\"]\nturnout = 0.5\n\n[members.E09.on.\"D1\"]\nturnout = 0.5\n\n"
+            .into();
+    let (asks, verdicts, blue, _) = answers(&council);
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&before, 0.5, 1.3);
+    expect(&full, 0.75, 0.94);
+    expect(&compromise.unwrap(), 0.5, 1.21);
+    assert!(close(blue, 0.4), "{blue}");
+}
+
+#[test]
+fn a_veto_holder_present_with_probability_t_vetoes_with_probability_t_times_its_no() {
+    // The withdrawal council with b = 0.1: P2 votes no with P = σ(15) ≈ 1 − 3e-7 when
+    // present. Present with probability t on the draft, it vetoes with probability
+    // t · σ(15): below one half at t = 0.4 (the draft is voted), above at t = 0.6
+    // (withdrawn).
+    for (turnout, withdrawn) in [(0.4, 0), (0.6, 100)] {
+        let mut council = withdrawal_council(0.1, false);
+        council.extra = format!("[members.P2.on.\"D1\"]\nturnout = {turnout}\n\n");
+        let s = summary(&council, 100);
+        assert_eq!(
+            s.ballots[0].count(BallotStatus::Withdrawn),
+            withdrawn,
+            "turnout {turnout}"
+        );
+    }
+}
