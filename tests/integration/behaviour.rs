@@ -1164,3 +1164,193 @@ fn a_veto_holder_present_with_probability_t_vetoes_with_probability_t_times_its_
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Amendments at the meeting: a per-ballot bonus, and the figure of one not tabled
+// ---------------------------------------------------------------------------------------
+
+/// Everyone at 0.5 facing the draft at 0.5, with one amendment by E01 and E02 replacing OP1
+/// with a text at `position`; `extra` is appended (per-ballot stances).
+fn amendment_council(position: f64, extra: &str) -> Council {
+    let mut council = Council::new(Council::fifteen(0.5), 0.5);
+    council.extra = format!(
+        "[[amendments]]\nid = \"AM\"\nsponsors = [\"E01\", \"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act otherwise\"\nposition = {{ force = {position} }}\ntabling = \"always\"\n\n{extra}"
+    );
+    council
+}
+
+#[test]
+fn an_act_bonus_on_an_amendment_adds_to_its_delta() {
+    // Everyone wants 0.5... except here: ideal 0.9 for all, draft at 0.5, amendment to 0.6.
+    // Δ_amendment = U(0.6) − U(0.5) + r = −0.09 + 0.16 + r = 0.07 + r (r = 0 unless set per
+    // ballot): an abstention. With r = 0.1 on AM for E01..E10, their Δ = 0.17 > 0.1: ten
+    // yes, the five permanent members abstain: adopted (quota 9).
+    let mut council = amendment_council(0.6, "");
+    council.members = Council::fifteen(0.9);
+    let model = council.model();
+    assert_eq!(model.ballots[0], Ballot::Amendment(0));
+    let (outcome, _) = traced(&model, 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::Failed);
+    assert_eq!(outcome.ballots[0].abstain.len(), 15);
+    let bonus: String = (1..=10)
+        .map(|i| format!("[members.E{i:02}.on.\"AM\"]\nact_bonus = 0.1\n\n"))
+        .collect();
+    council.extra = amendment_council(0.6, &bonus).extra;
+    let (outcome, _) = traced(&council.model(), 0);
+    let record = outcome.ballots[0];
+    assert_eq!(record.status, BallotStatus::Adopted);
+    assert_eq!((record.yes.len(), record.abstain.len()), (10, 5));
+}
+
+#[test]
+fn an_amendment_not_tabled_reports_its_sponsors_mean_gain() {
+    // The amendment leaves the text where it is (0.5 → 0.5): U(amended) − U(text) = 0 for
+    // all, so each sponsor's Δ is its own act_bonus on AM: −0.2 (E01) and −0.4 (E02). Tabled
+    // only if wanted, it is not tabled (mean −0.3 ≤ 0), and the trace reports that mean.
+    let council = amendment_council(
+        0.5,
+        "[members.E01.on.\"AM\"]\nact_bonus = -0.2\n\n[members.E02.on.\"AM\"]\nact_bonus = -0.4\n\n",
+    );
+    let toml = council
+        .toml()
+        .replace("tabling = \"always\"", "tabling = \"if-wanted\"");
+    let model = councilsim::scenario::compile("t.toml", &toml).unwrap();
+    let (outcome, entries) = traced(&model, 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::NotTabled);
+    let figure = entries
+        .iter()
+        .find_map(|(_, e)| match e {
+            TraceEvent::Skipped {
+                ballot: 0, figure, ..
+            } => Some(*figure),
+            _ => None,
+        })
+        .unwrap();
+    assert!(close(figure, -0.3), "{figure}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Who asks in a round, and when a refusal is reused
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_member_exactly_at_its_yes_threshold_asks() {
+    // Only a Δ above the yes threshold a is a yes (Δ = a abstains), so a member exactly at a
+    // asks. Everyone at 0.5 facing the text at 0.5 (no loss, no ask) but E01: ideal 0.75,
+    // r = −0.5, a = 0: Δ = U(0.5) − U(0) + r = −0.0625 + 0.5625 − 0.5 = 0 exactly (all three
+    // are binary fractions), so it asks to move the text to 0.75.
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.75)
+        .act_bonus(-0.5)
+        .thresholds(0.0, 0.1);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    let asks = asks_of(&model);
+    assert_eq!(
+        asks.first(),
+        Some(&(
+            e01,
+            Ask::Soften {
+                dim: 0,
+                from: 0.5,
+                to: 0.75
+            }
+        )),
+        "{asks:?}"
+    );
+}
+
+/// The asks and verdicts of the first round of replication 0, in order.
+fn first_round(model: &Model) -> Vec<(u16, Ask, Verdict)> {
+    let (_, entries) = traced(model, 0);
+    let mut rounds = 0;
+    let mut asks = Vec::new();
+    let mut verdicts = Vec::new();
+    for (_, e) in &entries {
+        match e {
+            TraceEvent::RoundEnded { .. } => {
+                rounds += 1;
+                if rounds > 1 {
+                    break;
+                }
+            }
+            TraceEvent::Asked { member, ask, .. } => asks.push((*member, *ask)),
+            TraceEvent::Answered { verdict, .. } => verdicts.push(*verdict),
+            _ => {}
+        }
+    }
+    assert_eq!(asks.len(), verdicts.len());
+    asks.into_iter()
+        .zip(verdicts)
+        .map(|((m, a), v)| (m, a, v))
+        .collect()
+}
+
+/// P1 holds the pen (ideal 1.0, r = 0.3: Δ_P1(T) = 1.3 − (1 − T)², a yes on [0.4, 1]); the
+/// draft stands at 1.0. P2 (ideal 1.0, r = −0.9) has Δ = 1 − (1 − T)² − 0.9: an abstention
+/// at 1.0 (0.1) and at 0.7 (0.01), a veto at 0.4 (−0.26); it never asks (no loss at 1.0). E04..E10 (ideal 0.7, r = 1) vote yes on any text in [0.4, 1]; P3..P5 and E02 have
+/// salience 0 and r = 0 (abstain, never ask). E01 (ideal 0.4, r = 0, flexibility 1: no
+/// compromise) has Δ(T) = 0.16 − (0.4 − T)²: −0.2 at 1.0, so it asks for 0.4, where P2
+/// vetoes: P(adopt) 0, E 0, no better than the draft's E = 0 (eight yes at 1.0): refused.
+/// E03 asks next, as given. (Once the text has moved to 0.7, P2 asks to move it back.)
+fn reuse_council(e03: Member) -> Model {
+    let mut members: Vec<Member> = Council::fifteen(0.0)
+        .into_iter()
+        .map(|m| m.salience(0.0).act_bonus(0.0))
+        .collect();
+    members[0] = Member::new("P1", true, 1.0);
+    members[1] = Member::new("P2", true, 1.0).act_bonus(-0.9);
+    members[E01] = Member::new("E01", false, 0.4)
+        .act_bonus(0.0)
+        .flexibility(1.0);
+    members[E03] = e03;
+    for m in members.iter_mut().skip(E04) {
+        let id = m.id.clone();
+        *m = Member::new(&id, false, 0.7).act_bonus(1.0);
+    }
+    let mut council = Council::new(members, 1.0);
+    council.consultations = true;
+    council.model()
+}
+
+#[test]
+fn a_refusal_is_reused_only_for_the_same_ask_by_a_member_as_flexible() {
+    let soften = |to: f64| Ask::Soften {
+        dim: 0,
+        from: 1.0,
+        to,
+    };
+    // E03 makes E01's ask (ideal 0.4) but with flexibility 0.5 and a = 0.05: its compromise
+    // 1 + 0.5 · (0.4 − 1) = 0.7 wins its yes (Δ = 0.16 − 0.09 = 0.07 > 0.05), P2 abstains,
+    // E01 abstains (0.07 ≤ 0.1): nine yes, E = 1 · 1.21 > 0. The refusal of the same ask
+    // to a member without give is not the answer to this one.
+    let model = reuse_council(
+        Member::new("E03", false, 0.4)
+            .act_bonus(0.0)
+            .thresholds(0.05, 0.1)
+            .flexibility(0.5),
+    );
+    let (e01, e03) = (ix(&model, "E01") as u16, ix(&model, "E03") as u16);
+    let round = first_round(&model);
+    assert!(round.len() >= 2, "{round:?}");
+    assert_eq!(round[0], (e01, soften(0.4), Verdict::Refused));
+    assert_eq!((round[1].0, round[1].1), (e03, soften(0.4)));
+    assert!(
+        matches!(round[1].2, Verdict::Compromise(t) if close(t, 0.7)),
+        "{round:?}"
+    );
+    // E03 at ideal 0.7 with r = −0.35 and no give: Δ = 0.49 − (0.7 − T)² − 0.35, 0.05 at 1.0
+    // (it asks for 0.7) and 0.14 at 0.7 (a yes); there P2 abstains: nine yes, E = 1.21 > 0.
+    // Accepted: a refusal of another ask is not reused, even by a member as flexible.
+    let model = reuse_council(
+        Member::new("E03", false, 0.7)
+            .act_bonus(-0.35)
+            .flexibility(1.0),
+    );
+    let round = first_round(&model);
+    assert!(round.len() >= 2, "{round:?}");
+    assert_eq!(round[0], (e01, soften(0.4), Verdict::Refused));
+    assert_eq!(round[1], (e03, soften(0.7), Verdict::Accepted));
+}
