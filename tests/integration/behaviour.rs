@@ -1354,3 +1354,32 @@ fn a_refusal_is_reused_only_for_the_same_ask_by_a_member_as_flexible() {
     assert_eq!(round[0], (e01, soften(0.4), Verdict::Refused));
     assert_eq!(round[1], (e03, soften(0.7), Verdict::Accepted));
 }
+
+#[test]
+fn a_refusal_lasts_until_the_text_changes() {
+    // The first council of the test above: in the first round E01's ask (1.0 → 0.4) is
+    // refused and E03's compromise moves the text to 0.7. In the next round E01 (Δ = 0.07 ≤
+    // 0.1 at 0.7) asks again, now from 0.7 to 0.4: its refusal was for the text as it stood.
+    let model = reuse_council(
+        Member::new("E03", false, 0.4)
+            .act_bonus(0.0)
+            .thresholds(0.05, 0.1)
+            .flexibility(0.5),
+    );
+    let e01 = ix(&model, "E01") as u16;
+    let (outcome, entries) = traced(&model, 0);
+    assert!(outcome.rounds >= 3, "{}", outcome.rounds);
+    let asks: Vec<Ask> = entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            TraceEvent::Asked { member, ask, .. } if *member == e01 => Some(*ask),
+            _ => None,
+        })
+        .collect();
+    let soften = |from: f64| Ask::Soften {
+        dim: 0,
+        from,
+        to: 0.4,
+    };
+    assert_eq!(asks, vec![soften(1.0), soften(0.7)]);
+}
