@@ -1383,3 +1383,23 @@ fn a_refusal_lasts_until_the_text_changes() {
     };
     assert_eq!(asks, vec![soften(1.0), soften(0.7)]);
 }
+
+#[test]
+fn an_untraced_run_takes_a_change_that_raises_the_penholders_e_by_a_billionth() {
+    // Untraced runs skip P(adopt) for a text whose E could not beat the threshold even at
+    // P(adopt) = 1 (allowing 1e-9 for rounding); that shortcut must never refuse a change
+    // the exact weighing would take. P1 holds the pen with ideal 0.4, salience 1e-9 and
+    // r = 1: Δ_P1(T) = 1 + 1e-9 · (0.16 − (0.4 − T)²), 1 − 2e-10 at 1.0 and 1 + 1.6e-10 at
+    // 0.4. Eight yes voters and P1: the draft passes for sure either way, so moving the
+    // text to 0.4, as E01 asks, raises E by 3.6e-10 > 1e-12 (the compromise at 0.7 by
+    // less): accepted, and E01 (Δ = 0.16 at 0.4) votes yes instead of no (−0.2 at 1.0).
+    let mut council = penholder_council(8, 0.1);
+    council.members[0] = Member::new("P1", true, 0.4).salience(1e-9).act_bonus(1.0);
+    let model = council.model();
+    let e01 = ix(&model, "E01");
+    let (_, verdicts, blue, _) = answers(&council);
+    assert_eq!(verdicts[0].0, Verdict::Accepted);
+    assert!(close(blue, 0.4), "{blue}");
+    let s = summary(&council, 20);
+    assert_eq!(s.ballots[0].votes[e01], [20, 0, 0]);
+}
