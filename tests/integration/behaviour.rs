@@ -1403,3 +1403,34 @@ fn an_untraced_run_takes_a_change_that_raises_the_penholders_e_by_a_billionth() 
     let s = summary(&council, 20);
     assert_eq!(s.ballots[0].votes[e01], [20, 0, 0]);
 }
+
+#[test]
+fn an_instruction_moves_by_up_to_size_times_the_dimensions_width() {
+    // On a dimension of range [−1, 1] (width 2), size 0.5 moves an ideal point by
+    // U(−0.5, 0.5) · 2 = U(−1, 1). From the top (1.0), half the first moves clamp at 1.0 and
+    // the others drop by U(0, 1): the largest of hundreds of drops is close to 1 (on [0, 1]
+    // ranges, where every earlier test ran, hi − lo and hi + lo are both 1).
+    let council = instruction_council(1.0, 0.2, 0.5);
+    let toml = council.toml().replace(
+        "status_quo = 0.0\n",
+        "range = [-1.0, 1.0]\nstatus_quo = 0.0\n",
+    );
+    let model = councilsim::scenario::compile("wide.toml", &toml).unwrap();
+    assert_eq!((model.dims[0].lo, model.dims[0].hi), (-1.0, 1.0));
+    let mut replication = Replication::new(&model);
+    let mut drops = Vec::new();
+    for r in 0..200 {
+        let mut log = TraceLog::default();
+        replication.run(5, r, &mut log);
+        let mut first = [true; 15];
+        for (i, from, to) in instructions(&log.entries) {
+            assert!((to - from).abs() <= 1.0 + 1e-12, "{from} -> {to}");
+            if std::mem::take(&mut first[i]) && to < 1.0 {
+                drops.push(1.0 - to);
+            }
+        }
+    }
+    assert!(drops.len() > 100, "{}", drops.len());
+    let largest = drops.iter().cloned().fold(0.0, f64::max);
+    assert!(largest > 0.9 && largest < 1.0, "{largest}");
+}
