@@ -1434,3 +1434,62 @@ fn an_instruction_moves_by_up_to_size_times_the_dimensions_width() {
     let largest = drops.iter().cloned().fold(0.0, f64::max);
     assert!(largest > 0.9 && largest < 1.0, "{largest}");
 }
+
+#[test]
+fn a_member_asks_for_a_move_on_the_first_of_its_costliest_dimensions() {
+    // Two dimensions, force (the draft at 0.5) and width (silent: 0), salience 1 on both.
+    // Everyone else wants (0.5, 0): no loss, no ask. E01 wants (0.75, 0.25): a loss of
+    // 0.25² = 0.0625 on each, and with r = −0.5 its Δ = −0.125 + 0.625 − 0.5 = 0 (all binary
+    // fractions, so exactly): it abstains and asks for a move on the dimension that costs it
+    // most; of two that cost the same, on the first (force). E02 wants (0.625, 0.375): losses
+    // 0.125² = 0.015625 and 0.140625, Δ = −0.15625 + 0.53125 − 0.375 = 0: it asks on width.
+    // (P1, at (0.5, 0), refuses both: the draft passes either way and loses it utility.)
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.75).act_bonus(-0.5);
+    members[E02] = Member::new("E02", false, 0.625).act_bonus(-0.375);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    let toml = council
+        .toml()
+        .replacen(
+            "[members.",
+            "[dimensions.width]\nlabel = \"how wide\"\nstatus_quo = 0.0\nsilent = 0.0\n\n[members.",
+            1,
+        )
+        .replace(
+            "ideal = { force = 0.5 }",
+            "ideal = { force = 0.5, width = 0.0 }",
+        )
+        .replace(
+            "ideal = { force = 0.75 }",
+            "ideal = { force = 0.75, width = 0.25 }",
+        )
+        .replace(
+            "ideal = { force = 0.625 }",
+            "ideal = { force = 0.625, width = 0.375 }",
+        )
+        .replace(
+            "salience = { force = 1 }",
+            "salience = { force = 1, width = 1 }",
+        );
+    let model =
+        councilsim::scenario::compile("two.toml", &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert_eq!(model.dim_count(), 2);
+    let dim = |id: &str| model.dims.iter().position(|d| d.id == id).unwrap() as u16;
+    let (e01, e02) = (ix(&model, "E01") as u16, ix(&model, "E02") as u16);
+    let asks = asks_of(&model);
+    let soften = |dim: u16, to: f64| Ask::Soften {
+        dim,
+        from: if dim == 0 { 0.5 } else { 0.0 },
+        to,
+    };
+    assert_eq!(dim("force"), 0);
+    assert_eq!(
+        asks[..2],
+        [
+            (e01, soften(dim("force"), 0.75)),
+            (e02, soften(dim("width"), 0.375))
+        ],
+        "{asks:?}"
+    );
+}
