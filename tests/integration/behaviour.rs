@@ -969,8 +969,14 @@ fn a_refused_move_is_remembered_per_draft() {
         let (_, entries) = traced(&model, r);
         let mut asks = Vec::new();
         for (_, e) in &entries {
-            if let TraceEvent::Asked { draft, ask, .. } = e {
-                asks.push((*draft, *ask));
+            match e {
+                TraceEvent::Asked { draft, ask, .. } => asks.push((*draft, *ask)),
+                // Each draft's E is its own: before 1 · 1.3, as asked 1 · 0.94.
+                TraceEvent::Answered { before, full, .. } => {
+                    expect(before, 1.0, 1.3);
+                    expect(full, 1.0, 0.94);
+                }
+                _ => {}
             }
         }
         let rounds = entries
@@ -1492,4 +1498,41 @@ fn a_member_asks_for_a_move_on_the_first_of_its_costliest_dimensions() {
         ],
         "{asks:?}"
     );
+}
+
+#[test]
+fn the_penholder_reckons_each_draft_with_its_own_stances_and_pressure() {
+    // Two copies of the acceptance council (seven yes voters): on each draft at 1.0, P1 and
+    // E02..E08 make eight yes, the draft fails (E = 0), and E01's ask (0.4, its yes: nine)
+    // is accepted (E = 0.94). Each case changes the second draft only.
+    let blue = |council: &Council| -> Vec<f64> {
+        let (_, entries) = traced(&council.model(), 0);
+        let mut blue = vec![f64::NAN; 2];
+        for (_, e) in &entries {
+            if let TraceEvent::InBlue { draft, position } = e {
+                blue[*draft as usize] = position[0];
+            }
+        }
+        blue
+    };
+    let base = with_second_draft(penholder_council(7, 0.1), 1.0);
+    let both = blue(&base);
+    assert!(close(both[0], 0.4) && close(both[1], 0.4), "{both:?}");
+    // E08 has a yes threshold of 2 on D2: Δ = 1.4 is an abstention there, so D2 cannot
+    // reach nine yes even as asked (eight): E stays 0, the ask is refused, D2 stays at 1.0.
+    let mut council = base.clone();
+    council
+        .extra
+        .push_str("[members.E08.on.\"D2\"]\nyes_threshold = 2.0\n\n");
+    let b = blue(&council);
+    assert!(close(b[0], 0.4) && b[1] == 1.0, "{b:?}");
+    // Besides, P3 (salience 0, r = 0: an abstention) has r = 0.5 on D2 and lobbies E09
+    // (salience 0, Δ = 0) with pull 0.15: on D2 only, P3 intends yes and E09 gets Δ = 0.15,
+    // a yes. D2 at 1.0 then has nine yes (E = 1.3, without E09's eight: E = 0) and the ask,
+    // worth 0.94, is refused.
+    council.extra.push_str(
+        "[members.P3.on.\"D2\"]\nact_bonus = 0.5\n\n[[relations]]\nfrom = \"P3\"\nto = \"E09\"\npull = 0.15\n\n",
+    );
+    let b = blue(&council);
+    assert!(close(b[0], 0.4) && b[1] == 1.0, "{b:?}");
 }
