@@ -1536,3 +1536,68 @@ fn the_penholder_reckons_each_draft_with_its_own_stances_and_pressure() {
     let b = blue(&council);
     assert!(close(b[0], 0.4) && b[1] == 1.0, "{b:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Conditional tabling and the negotiation's duration
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_ballot_tabled_if_an_earlier_one_ended_so_is_put_exactly_then() {
+    // D1 (everyone at 0.5, r = 0.3: fifteen yes) is adopted as it stands, fails when every
+    // member has r = −1 on it (Δ = −0.75: fifteen no, no quota, so no veto) and is vetoed
+    // when only P2 has r = −1 on it. D2, the same text, is voted after it only if D1 ended
+    // as its `tabled_if` requires; when voted it is adopted (fifteen yes: Δ = 0.55, or 0.3
+    // against the status quo D1 moved to 0.5).
+    use BallotStatus::{Adopted, NotTabled};
+    let every_no: String = Council::fifteen(0.5)
+        .iter()
+        .map(|m| format!("[members.{}.on.\"D1\"]\nact_bonus = -1.0\n\n", m.id))
+        .collect();
+    let d1 = [
+        (Adopted, String::new()),
+        (BallotStatus::Failed, every_no),
+        (
+            BallotStatus::Vetoed,
+            "[members.P2.on.\"D1\"]\nact_bonus = -1.0\n\n".to_string(),
+        ),
+    ];
+    let put = |kind: &str, d1: BallotStatus| match kind {
+        "adopted" => d1 == Adopted,
+        "failed" => d1 != Adopted,
+        "vetoed" => d1 == BallotStatus::Vetoed,
+        _ => d1 != Adopted,
+    };
+    for kind in ["adopted", "failed", "vetoed", "not_adopted"] {
+        for (status, overrides) in &d1 {
+            let mut council = Council::new(Council::fifteen(0.5), 0.5);
+            council.extra = format!(
+                "[[drafts]]\nid = \"D2\"\npenholder = \"P1\"\nforce_vote = true\ntabled_if = {{ {kind} = \"D1\" }}\n\n[[drafts.provisions]]\nid = \"OP2\"\ntext = \"Decides to act again\"\nposition = {{ force = 0.5 }}\n\n{overrides}"
+            );
+            let (outcome, _) = traced(&council.model(), 0);
+            assert_eq!(outcome.ballots[0].status, *status, "{kind}");
+            let expected = if put(kind, *status) {
+                Adopted
+            } else {
+                NotTabled
+            };
+            assert_eq!(
+                outcome.ballots[1].status, expected,
+                "D2 tabled if {kind}, D1 {status:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_duration_runs_from_the_first_circulation_to_the_last_vote() {
+    // The draft is circulated on day 1 (minute 1440) and voted on day 5 (minute 7200): the
+    // negotiation lasted 5760 minutes.
+    let council = Council::new(Council::fifteen(0.5), 0.5);
+    let toml = council.toml().replace(
+        "force_vote = true\n",
+        "force_vote = true\ncirculated_day = 1.0\n",
+    );
+    let model = councilsim::scenario::compile("late.toml", &toml).unwrap();
+    let (outcome, _) = traced(&model, 0);
+    assert_eq!(outcome.duration, 5760);
+}
