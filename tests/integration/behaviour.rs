@@ -1526,6 +1526,12 @@ fn the_penholder_reckons_each_draft_with_its_own_stances_and_pressure() {
         .push_str("[members.E08.on.\"D2\"]\nyes_threshold = 2.0\n\n");
     let b = blue(&council);
     assert!(close(b[0], 0.4) && b[1] == 1.0, "{b:?}");
+    // And E08 votes by D2's thresholds there: an abstention (yes on D1).
+    let model = council.model();
+    let (outcome, _) = traced(&model, 0);
+    let e08 = ix(&model, "E08");
+    assert_eq!(vote_of(&outcome.ballots[0], e08), Some(Vote::Yes));
+    assert_eq!(vote_of(&outcome.ballots[1], e08), Some(Vote::Abstain));
     // Besides, P3 (salience 0, r = 0: an abstention) has r = 0.5 on D2 and lobbies E09
     // (salience 0, Δ = 0) with pull 0.15: on D2 only, P3 intends yes and E09 gets Δ = 0.15,
     // a yes. D2 at 1.0 then has nine yes (E = 1.3, without E09's eight: E = 0) and the ask,
@@ -1600,4 +1606,43 @@ fn the_duration_runs_from_the_first_circulation_to_the_last_vote() {
     let model = councilsim::scenario::compile("late.toml", &toml).unwrap();
     let (outcome, _) = traced(&model, 0);
     assert_eq!(outcome.duration, 5760);
+}
+
+#[test]
+fn adopting_the_last_draft_moves_no_status_quo() {
+    // The status quo moves only for drafts still to come: a lone adopted draft leaves it,
+    // and the trace reports no move; a first draft adopted before a second one moves it.
+    let (outcome, entries) = traced(&Council::new(Council::fifteen(0.5), 0.5).model(), 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::Adopted);
+    let moves = |entries: &[(u64, TraceEvent)]| {
+        entries
+            .iter()
+            .filter(|(_, e)| matches!(e, TraceEvent::StatusQuoMoved { .. }))
+            .count()
+    };
+    assert_eq!(moves(&entries), 0);
+    let council = with_second_draft(Council::new(Council::fifteen(0.5), 0.5), 0.5);
+    let (outcome, entries) = traced(&council.model(), 0);
+    assert_eq!(outcome.ballots[1].status, BallotStatus::Adopted);
+    assert_eq!(moves(&entries), 1, "only D1, before D2, moves it");
+}
+
+#[test]
+fn a_bloc_majority_is_more_than_half_of_its_members() {
+    // A fully cohesive bloc of five (E01..E05) settles on the vote of a strict majority:
+    // three of five intending yes (2 · 3 > 5) make all five vote yes, three intending no
+    // make all five vote no.
+    let bloc = [E01, E02, E03, E04, 9];
+    for (no, vote) in [
+        (&[E04, 9][..], [15u64, 0, 0]),
+        (&[E02, E03, E04][..], [0, 15, 0]),
+    ] {
+        let v = votes(
+            &bloc_council(no, &bloc, "cohesion = 1.0\nrule = \"majority\""),
+            15,
+        );
+        for id in ["E01", "E02", "E03", "E04", "E05"] {
+            assert_eq!(v[id], vote, "{no:?}: member {id}");
+        }
+    }
 }
