@@ -1646,3 +1646,44 @@ fn a_bloc_majority_is_more_than_half_of_its_members() {
         }
     }
 }
+
+#[test]
+fn a_bloc_member_follows_when_its_draw_is_below_the_cohesion_not_at_it() {
+    // The vote stream of a replication gives one draw per member (its own vote), then one
+    // per bloc member in member order (does it follow?), and a member follows when its draw
+    // u < κ. Setting κ to exactly the draw of the dissenter E03 (a bloc of E01, E02, E03;
+    // majority yes, E03's own vote no) puts it on the boundary: at κ = u it votes its own
+    // no, at the next float above u it follows the bloc's yes.
+    use councilsim::engine::rng::{open_unit, replication_rng};
+    let shape = bloc_council(
+        &[E03],
+        &[E01, E02, E03],
+        "cohesion = 0.5\nrule = \"majority\"",
+    );
+    let model = shape.model();
+    let e03 = ix(&model, "E03");
+    let before = [ix(&model, "E01"), ix(&model, "E02")]
+        .iter()
+        .filter(|&&i| i < e03)
+        .count();
+    let mut stream = replication_rng(7, 0);
+    for _ in 0..model.members.len() + before {
+        open_unit(&mut stream);
+    }
+    let u = open_unit(&mut stream);
+    for (kappa, vote) in [(u, Vote::No), (f64::from_bits(u.to_bits() + 1), Vote::Yes)] {
+        let council = bloc_council(
+            &[E03],
+            &[E01, E02, E03],
+            &format!("cohesion = {kappa:?}\nrule = \"majority\""),
+        );
+        let model = council.model();
+        assert_eq!(model.blocs[0].cohesion, kappa);
+        let (outcome, _) = traced(&model, 0);
+        assert_eq!(
+            vote_of(&outcome.ballots[0], e03),
+            Some(vote),
+            "κ = {kappa:?}"
+        );
+    }
+}
