@@ -1687,3 +1687,120 @@ fn a_bloc_member_follows_when_its_draw_is_below_the_cohesion_not_at_it() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// What a human seat is asked in consultations
+// ---------------------------------------------------------------------------------------
+
+/// A decider that plays one seat: it records every request with the bot's choice and
+/// answers an ask with `ask`, anything else as the bot would.
+struct OneSeat {
+    seat: usize,
+    ask: Ask,
+    asked: Vec<(councilsim::decision::Request, councilsim::decision::Choice)>,
+}
+
+impl councilsim::decision::Decider for OneSeat {
+    const ACTIVE: bool = true;
+    fn controls(&self, agent: usize) -> bool {
+        agent == self.seat
+    }
+    fn decide(
+        &mut self,
+        request: &councilsim::decision::Request,
+        bot: &councilsim::decision::Choice,
+    ) -> councilsim::decision::Choice {
+        use councilsim::decision::{Choice, Question};
+        self.asked.push((request.clone(), *bot));
+        match request.question {
+            Question::Ask { .. } => Choice::Ask(Some(self.ask)),
+            _ => *bot,
+        }
+    }
+}
+
+#[test]
+fn a_human_seat_is_asked_with_its_bots_figures_and_its_own_ask_is_weighed_as_made() {
+    // Two dimensions, force (the draft at 0.5) and width (silent: 0). E02, played by a
+    // human, wants (0.625, 0.375) with r = −0.375: U(T) = −(0.125² + 0.375²) = −0.15625,
+    // U(Q) = −(0.625² + 0.375²) = −0.53125, so Δ = 0, exactly its yes threshold a = 0: its
+    // bot would ask (Δ ≤ a). It sponsors AMD (OP1 to force 0.625: U = −0.140625, a gain of
+    // 0.015625), its bot's suggestion; AMX, E01's, is not its to ask for. The human asks
+    // instead to move width to 0.375: U = −0.015625, a gain of 0.140625.
+    let mut members = Council::fifteen(0.5);
+    members[E02] = Member::new("E02", false, 0.625)
+        .act_bonus(-0.375)
+        .thresholds(0.0, 0.1);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    council.extra = "[[amendments]]\nid = \"AMD\"\nsponsors = [\"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act more\"\nposition = { force = 0.625 }\n\n[[amendments]]\nid = \"AMX\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act less\"\nposition = { force = 0.25 }\n\n".into();
+    let toml = council
+        .toml()
+        .replacen(
+            "[members.",
+            "[dimensions.width]\nlabel = \"how wide\"\nstatus_quo = 0.0\nsilent = 0.0\n\n[members.",
+            1,
+        )
+        .replace(
+            "ideal = { force = 0.5 }",
+            "ideal = { force = 0.5, width = 0.0 }",
+        )
+        .replace(
+            "ideal = { force = 0.625 }",
+            "ideal = { force = 0.625, width = 0.375 }",
+        )
+        .replace(
+            "salience = { force = 1 }",
+            "salience = { force = 1, width = 1 }",
+        );
+    let model = councilsim::scenario::compile("human.toml", &toml).unwrap();
+    let width = 1u16;
+    assert_eq!(model.dims[width as usize].id, "width");
+    let e02 = ix(&model, "E02");
+    assert!(e02 > 0, "a seat whose rows start past the first");
+    let amd = model.amendments.iter().position(|a| a.id == "AMD").unwrap() as u16;
+    let own = Ask::Soften {
+        dim: width,
+        from: 0.0,
+        to: 0.375,
+    };
+    let mut decider = OneSeat {
+        seat: e02,
+        ask: own,
+        asked: Vec::new(),
+    };
+    let mut log = TraceLog::default();
+    Replication::new(&model).run_decided(7, 0, &mut log, &mut decider);
+    let (request, bot) = decider
+        .asked
+        .iter()
+        .find(|(r, _)| matches!(r.question, councilsim::decision::Question::Ask { .. }))
+        .unwrap();
+    assert_eq!(request.seat as usize, e02);
+    assert_eq!(
+        request.question,
+        councilsim::decision::Question::Ask {
+            draft: 0,
+            delta: 0.0,
+            threshold: 0.0,
+            position: vec![0.5, 0.0],
+            ideal: vec![0.625, 0.375],
+            amendments: vec![(amd, 0.015625)],
+        }
+    );
+    assert_eq!(
+        *bot,
+        councilsim::decision::Choice::Ask(Some(Ask::Amendment(amd)))
+    );
+    let asked = log
+        .entries
+        .iter()
+        .find_map(|(_, e)| match e {
+            TraceEvent::Asked {
+                member, ask, gain, ..
+            } if *member as usize == e02 => Some((*ask, *gain)),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(asked, (own, 0.140625));
+}
