@@ -1804,3 +1804,36 @@ fn a_human_seat_is_asked_with_its_bots_figures_and_its_own_ask_is_weighed_as_mad
         .unwrap();
     assert_eq!(asked, (own, 0.140625));
 }
+
+#[test]
+fn a_human_sponsor_is_told_whether_the_scenario_tables_its_amendment_whatever_the_gain() {
+    // The amendment council (AM by E01 and E02, leaving the text where it is: gain 0), with
+    // E01 played by a human: it is asked whether to table AM, with the sponsors' mean gain,
+    // and told whether the scenario says "always" (as here) or "if wanted".
+    for (tabling, always) in [("always", true), ("if-wanted", false)] {
+        let toml = amendment_council(0.5, "")
+            .toml()
+            .replace("tabling = \"always\"", &format!("tabling = \"{tabling}\""));
+        let model = councilsim::scenario::compile("t.toml", &toml).unwrap();
+        let e01 = ix(&model, "E01");
+        let mut decider = OneSeat {
+            seat: e01,
+            ask: Ask::Amendment(0),
+            asked: Vec::new(),
+        };
+        Replication::new(&model).run_decided(7, 0, &mut TraceLog::default(), &mut decider);
+        let table = decider
+            .asked
+            .iter()
+            .find_map(|(r, _)| match r.question {
+                councilsim::decision::Question::Table {
+                    ballot,
+                    gain,
+                    always,
+                } => Some((ballot, gain, always)),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(table, (0, 0.0, always), "{tabling}");
+    }
+}
