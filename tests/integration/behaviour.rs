@@ -1837,3 +1837,30 @@ fn a_human_sponsor_is_told_whether_the_scenario_tables_its_amendment_whatever_th
         assert_eq!(table, (0, 0.0, always), "{tabling}");
     }
 }
+
+#[test]
+fn a_member_asks_only_for_amendments_it_sponsors() {
+    // E01 (ideal 0.9, r = −0.65: Δ = 0 at the text's 0.5) would gain 0.16 from A0, which
+    // moves OP1 to 0.9, but A0 is E02's: E01 asks instead for the text to move to its ideal
+    // point. (E02, at 0.5, votes yes and asks nothing.)
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.9).act_bonus(-0.65);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    council.extra = "[[amendments]]\nid = \"A0\"\nsponsors = [\"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 0.9 }\n\n".into();
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    let asks = asks_of(&model);
+    assert_eq!(
+        asks.first(),
+        Some(&(
+            e01,
+            Ask::Soften {
+                dim: 0,
+                from: 0.5,
+                to: 0.9
+            }
+        )),
+        "{asks:?}"
+    );
+}
