@@ -402,6 +402,23 @@ mod tests {
         assert!(adopt > 0.01 && veto > 0.01);
     }
 
+    #[test]
+    fn a_one_member_body_carries_a_margin_vote_exactly_when_it_votes_yes() {
+        // With one member, "more yes than no" and "at least twice as many yes as no, someone
+        // voting" both hold only on the profile where it votes yes: P = P(yes) = 0.3. (The
+        // margin programme's buffer must hold margins −no_weight..=+1 for n = 1.)
+        let probs = [VoteProbabilities {
+            yes: 0.3,
+            no: 0.5,
+            abstain: 0.2,
+        }];
+        let mut buf = Vec::new();
+        for (no_weight, strict) in [(1, true), (2, false)] {
+            let p = margin_probability(&probs, &MemberSet::EMPTY, no_weight, strict, &mut buf);
+            assert!((p - 0.3).abs() < 1e-15, "no_weight {no_weight}: {p}");
+        }
+    }
+
     /// Unanimity (the quota equals the membership): the ballot passes only if every member
     /// votes yes, so P(pass) is the product of the yes probabilities (by hand: 0.9 × 0.8 ×
     /// 0.5 = 0.36), and one veto holder's no changes nothing more. A body smaller than the

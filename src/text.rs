@@ -126,7 +126,7 @@ impl Text {
         let x = (base + self.shift[d]).clamp(dim.lo, dim.hi);
         // A dimension that counts things takes whole numbers only, whatever produced the
         // position: a mean of provisions, a move or a compromise.
-        self.position[d] = if dim.integer { x.round() } else { x };
+        self.position[d] = dim.snap(x);
     }
 
     /// Whether the text says anything on dimension `d`: a present provision sets it, or

@@ -112,7 +112,7 @@ pub fn duration<R: Rng>(rng: &mut R, dist: Duration) -> u64 {
         }
         Duration::Exponential(mean) => -mean * u.ln(),
     };
-    minutes.round().max(1.0) as u64
+    crate::model::round_half_away(minutes).max(1.0) as u64
 }
 
 #[cfg(test)]

@@ -7,4 +7,4 @@ pub mod summary;
 
 pub use invariants::BadField;
 pub use runner::{run, RunConfig, RunError};
-pub use summary::{BallotSummary, Moments, Summary};
+pub use summary::{BallotSummary, Moments, RecordBatch, Summary};

@@ -7,7 +7,7 @@
 //! reported and per-replication rows streamed in index order with bounded memory.
 
 use super::invariants::BadField;
-use super::summary::Summary;
+use super::summary::{RecordBatch, Summary};
 use crate::model::Model;
 use crate::negotiation::Replication;
 use crate::outcome::Outcome;
@@ -118,19 +118,20 @@ pub fn run_range(
                 .clone()
                 .into_par_iter()
                 .map_init(
-                    || Replication::new(model),
-                    |replication, c| {
+                    || (Replication::new(model), RecordBatch::new(model)),
+                    |(replication, batch), c| {
                         let start = range.start + c * CHUNK;
                         let end = (start + CHUNK).min(range.end);
                         let mut summary = Summary::new(model);
                         let mut text = String::new();
                         for r in start..end {
                             let outcome = replication.run(seed, r, &mut NoTrace);
-                            summary.record(model, outcome);
+                            summary.record_batched(model, outcome, batch);
                             if rows {
                                 shared.render(r, outcome, &mut text);
                             }
                         }
+                        summary.flush(model, batch);
                         (summary, text)
                     },
                 )

@@ -121,6 +121,40 @@ impl BallotSummary {
         }
     }
 
+    /// Folds in `times` replications that ended with `record` on this ballot (`ballot` of
+    /// `model`). Every counter is an integer sum, so adding a record `times` times at once
+    /// gives the same counts as adding it once per replication, in any order.
+    fn add(&mut self, model: &Model, ballot: Ballot, record: &BallotRecord, times: u64) {
+        self.status[record.status as usize] += times;
+        if !record.status.voted() {
+            return;
+        }
+        for i in record.vetoed_by.iter() {
+            self.vetoed_by[i] += times;
+        }
+        for i in record.yes.iter() {
+            self.votes[i][0] += times;
+        }
+        for i in record.no.iter() {
+            self.votes[i][1] += times;
+        }
+        for i in record.abstain.iter() {
+            self.votes[i][2] += times;
+        }
+        let (yes, no, abstain) = (record.yes.len(), record.no.len(), record.abstain.len());
+        self.yes_histogram[yes] += times;
+        *self
+            .tallies
+            .entry((yes as u16, no as u16, abstain as u16))
+            .or_insert(0) += times;
+        if self.tracks_blocs {
+            if !record.abstain.is_empty() {
+                *self.abstention_blocs.entry(record.abstain).or_insert(0) += times;
+            }
+            count_pivots(model, ballot, record, times, &mut self.pivotal);
+        }
+    }
+
     /// Replications with this status.
     pub fn count(&self, status: BallotStatus) -> u64 {
         self.status[status as usize]
@@ -241,45 +275,48 @@ impl Summary {
 
     /// Folds one replication of `model` in.
     pub fn record(&mut self, model: &Model, outcome: &Outcome) {
-        self.replications += 1;
-        self.duration.add(outcome.duration);
-        self.rounds.add(outcome.rounds as u64);
-        self.events.add(outcome.events);
+        self.record_run(outcome);
         for ((summary, record), &ballot) in self
             .ballots
             .iter_mut()
             .zip(&outcome.ballots)
             .zip(&model.ballots)
         {
-            summary.status[record.status as usize] += 1;
-            if !record.status.voted() {
-                continue;
-            }
-            for i in record.vetoed_by.iter() {
-                summary.vetoed_by[i] += 1;
-            }
-            for i in record.yes.iter() {
-                summary.votes[i][0] += 1;
-            }
-            for i in record.no.iter() {
-                summary.votes[i][1] += 1;
-            }
-            for i in record.abstain.iter() {
-                summary.votes[i][2] += 1;
-            }
-            let (yes, no, abstain) = (record.yes.len(), record.no.len(), record.abstain.len());
-            summary.yes_histogram[yes] += 1;
-            *summary
-                .tallies
-                .entry((yes as u16, no as u16, abstain as u16))
-                .or_insert(0) += 1;
-            if summary.tracks_blocs {
-                if !record.abstain.is_empty() {
-                    *summary.abstention_blocs.entry(record.abstain).or_insert(0) += 1;
-                }
-                count_pivots(model, ballot, record, &mut summary.pivotal);
+            summary.add(model, ballot, record, 1);
+        }
+    }
+
+    /// [`Self::record`] with the ballot records counted in `batch` first: each distinct
+    /// record is folded in once with its multiplicity when it leaves the batch (see
+    /// [`RecordBatch`]). Call [`Self::flush`] before the summary is read or merged.
+    pub fn record_batched(&mut self, model: &Model, outcome: &Outcome, batch: &mut RecordBatch) {
+        self.record_run(outcome);
+        for (b, record) in outcome.ballots.iter().enumerate() {
+            if let Some((old, times)) = batch.count(b, record) {
+                self.ballots[b].add(model, model.ballots[b], &old, times);
             }
         }
+    }
+
+    /// Folds every record still held in `batch` into the summary and empties the batch.
+    pub fn flush(&mut self, model: &Model, batch: &mut RecordBatch) {
+        for (b, slots) in batch.slots.chunks_mut(RecordBatch::SLOTS).enumerate() {
+            for (record, times) in slots {
+                if *times > 0 {
+                    self.ballots[b].add(model, model.ballots[b], record, *times);
+                    *times = 0;
+                }
+            }
+        }
+    }
+
+    /// The per-replication figures that are not ballot records: the count and the
+    /// moments (Welford's updates are not batched: each value is added as it comes).
+    fn record_run(&mut self, outcome: &Outcome) {
+        self.replications += 1;
+        self.duration.add(outcome.duration);
+        self.rounds.add(outcome.rounds as u64);
+        self.events.add(outcome.events);
     }
 
     /// Adds `other` (from the same model) into `self`; exact and order-independent. Counts
@@ -309,9 +346,55 @@ impl Summary {
     }
 }
 
+/// Identical ballot records counted before they are folded into a [`Summary`].
+///
+/// Replications often end a ballot with a vote pattern seen before, and folding a record
+/// in (per-member counts, the tally and abstention maps, the pivots) costs far more than
+/// recognising it. The batch keeps, per ballot, 32 direct-mapped slots of (record, times
+/// seen); a record that finds its slot taken by another pushes that one out into the
+/// summary with its multiplicity. Every counter a record touches is an integer sum, so the
+/// summary after [`Summary::flush`] has exactly the counts (and map keys) that folding one
+/// replication at a time gives, whatever went through the batch.
+#[derive(Debug, Clone)]
+pub struct RecordBatch {
+    /// `ballot * SLOTS + slot`: a record and how many replications ended with it (0: empty).
+    slots: Vec<(BallotRecord, u64)>,
+}
+
+impl RecordBatch {
+    /// Slots per ballot (a power of two).
+    const SLOTS: usize = 32;
+
+    /// An empty batch for `model`'s ballots (allocates once).
+    pub fn new(model: &Model) -> Self {
+        RecordBatch {
+            slots: vec![(BallotRecord::PENDING, 0); model.ballots.len() * Self::SLOTS],
+        }
+    }
+
+    /// Counts `record` for ballot `b`; returns the record it displaced, with its count.
+    #[inline]
+    fn count(&mut self, b: usize, record: &BallotRecord) -> Option<(BallotRecord, u64)> {
+        let hash = record.no.mix(record.yes.mix(record.status as u64));
+        let slot = &mut self.slots[b * Self::SLOTS + (hash >> 59) as usize];
+        if slot.1 > 0 && slot.0 == *record {
+            slot.1 += 1;
+            return None;
+        }
+        let old = std::mem::replace(slot, (*record, 1));
+        (old.1 > 0).then_some(old)
+    }
+}
+
 /// Counts, for each member, whether changing its vote alone (to any other vote, or from
 /// absence to a vote) would have changed whether the ballot was adopted.
-fn count_pivots(model: &Model, ballot: Ballot, record: &BallotRecord, pivotal: &mut [u64]) {
+fn count_pivots(
+    model: &Model,
+    ballot: Ballot,
+    record: &BallotRecord,
+    times: u64,
+    pivotal: &mut [u64],
+) {
     let rules = &model.rules;
     let procedural = model.ballot_procedural(ballot);
     let adopted = |yes: usize, no: usize, vetoes: usize| {
@@ -336,7 +419,7 @@ fn count_pivots(model: &Model, ballot: Ballot, record: &BallotRecord, pivotal: &
             .iter()
             .any(|&(y, n, v)| adopted(y, n, v) != now)
         {
-            *count += 1;
+            *count += times;
         }
     }
 }

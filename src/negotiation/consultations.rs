@@ -5,9 +5,7 @@ use super::{Event, Replication, Scratch};
 use crate::behaviour::{self, intended_vote, Vote, VoteProbabilities};
 use crate::decision::{Choice, Decider, Question, Request};
 use crate::engine::rng;
-use crate::model::Reference;
 use crate::procedure;
-use crate::text::Text;
 use crate::trace::{Ask, Expectation, TraceEvent, Tracer, Verdict};
 
 /// The penholder's weighing of one ask.
@@ -85,11 +83,25 @@ impl Replication<'_> {
         let mut current: Option<Expectation> = None;
         let mut last_refusal: Option<(Ask, f64, Weighing)> = None;
         // Members in id order, then participants (rule 37: invited States speak too).
+        let n = model.members.len();
+        // The text version whose members' Δ are in `s.asking`: only the penholder's answers
+        // change anything a member's Δ depends on during a round, and each change of the
+        // text bumps the version, so the Δ are computed in one pass per text.
+        let mut asking_at: Option<u32> = None;
         for i in 0..model.agent_count() {
             if penholders.contains(i) {
                 continue;
             }
-            let (delta, threshold, _) = self.agent_delta(i, d, self.texts[d].position());
+            let (delta, threshold) = if i < n {
+                if asking_at != Some(self.version[d]) {
+                    self.member_deltas(d, self.texts[d].position(), &mut s.asking);
+                    asking_at = Some(self.version[d]);
+                }
+                (s.asking[i], model.draft_stance(d, i).yes)
+            } else {
+                let (delta, threshold, _) = self.agent_delta(i, d, self.texts[d].position());
+                (delta, threshold)
+            };
             let chosen = if D::ACTIVE && decider.controls(i) {
                 self.human_ask(i, d, delta, threshold, &mut s, tracer, decider)
             } else if delta > threshold {
@@ -115,7 +127,7 @@ impl Replication<'_> {
             }
             let before = match current {
                 Some(e) => e,
-                None => self.expectation(d, &self.texts[d], &mut s),
+                None => self.expectation(d, self.texts[d].position(), &mut s),
             };
             // Members with the same stance often make the same ask; on an unchanged text the
             // penholder's weighing of it is the same, so a refusal is remembered.
@@ -318,8 +330,8 @@ impl Replication<'_> {
     /// How the penholder weighs an ask. It values the text as asked and, for a softening
     /// when compromises are allowed, the asker's compromise (the move cut by the asker's
     /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and picks
-    /// whichever raises E over `before` most; if neither does, it refuses. The candidate
-    /// texts are left in `s.text` (as asked) and `s.compromise`. Unless `exact` (a tracer
+    /// whichever raises E over `before` most; if neither does, it refuses. The compromise
+    /// text is left in `s.compromise`. Unless `exact` (a tracer
     /// reports every E), an option that could not beat the best so far whatever its
     /// P(adopt) is not given one (see [`Self::expectation_above`]): the verdict is the same.
     fn weigh(
@@ -332,20 +344,38 @@ impl Replication<'_> {
         s: &mut Scratch,
     ) -> Weighing {
         let model = self.model;
-        let mut candidate = std::mem::take(&mut s.text);
-        candidate.copy_from(&self.texts[d]);
-        match ask {
-            Ask::Amendment(a) => {
-                candidate.apply(model, model.amendments[a as usize].action);
-            }
-            Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
-        }
         if model.drafts[d].joint {
+            let mut candidate = std::mem::take(&mut s.text);
+            candidate.copy_from(&self.texts[d]);
+            match ask {
+                Ask::Amendment(a) => {
+                    candidate.apply(model, model.amendments[a as usize].action);
+                }
+                Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
+            }
             return self.weigh_jointly(i, d, ask, before, candidate, s);
         }
+        // Only the position of the text as asked is weighed ([`Self::answer`] writes an
+        // accepted ask into the text itself). An amendment's is remembered per text version
+        // (see `amended_position`), the same bits as applying it to a copy of the text; a
+        // lapsed amendment changes nothing, so the text as asked is the text.
+        let mut position = std::mem::take(&mut s.asked);
+        match ask {
+            Ask::Amendment(a) => {
+                let amended = self.amended_position(a as usize, d, s);
+                position.copy_from_slice(amended.unwrap_or(self.texts[d].position()));
+            }
+            Ask::Soften { dim, to, .. } => {
+                let mut candidate = std::mem::take(&mut s.text);
+                candidate.copy_from(&self.texts[d]);
+                candidate.reword(model, dim as usize, to);
+                position.copy_from_slice(candidate.position());
+                s.text = candidate;
+            }
+        }
         let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
-        let full = self.expectation_above(d, &candidate, best.1, exact, s);
-        s.text = candidate;
+        let full = self.expectation_above(d, &position, best.1, exact, s);
+        s.asked = position;
         if full.expected() > best.1 {
             best = (Verdict::Accepted, full.expected());
         }
@@ -391,7 +421,7 @@ impl Replication<'_> {
         let mut offer = std::mem::take(&mut s.compromise);
         offer.copy_from(&self.texts[d]);
         offer.reword(model, dim as usize, target);
-        let e = self.expectation_above(d, &offer, threshold, exact, s);
+        let e = self.expectation_above(d, offer.position(), threshold, exact, s);
         s.compromise = offer;
         Some((target, e))
     }
@@ -411,7 +441,7 @@ impl Replication<'_> {
     ) -> Weighing {
         let model = self.model;
         let penholders = model.drafts[d].penholders;
-        let now = self.expectation(d, &self.texts[d], s);
+        let now = self.expectation(d, self.texts[d].position(), s);
         for j in penholders.iter() {
             s.pen_before[j] = now.p_adopt * s.deltas[j];
         }
@@ -423,7 +453,7 @@ impl Replication<'_> {
                 .map(|j| e.p_adopt * s.deltas[j] - s.pen_before[j])
                 .fold(f64::INFINITY, f64::min)
         };
-        let full = self.expectation(d, &candidate, s);
+        let full = self.expectation(d, candidate.position(), s);
         let mut best = (Verdict::Refused, MIN_GAIN);
         let rise = smallest_rise(full, s);
         if rise > best.1 {
@@ -467,9 +497,14 @@ impl Replication<'_> {
         } = weighing;
         let after = match verdict {
             Verdict::Accepted => {
-                self.texts[d].copy_from(&s.text);
-                if let Ask::Amendment(a) = ask {
-                    self.incorporated[a as usize] = true;
+                // The text as asked, made as the weighing made it (the same operations on
+                // the same text, so the same bits).
+                match ask {
+                    Ask::Amendment(a) => {
+                        self.texts[d].apply(model, model.amendments[a as usize].action);
+                        self.incorporated[a as usize] = true;
+                    }
+                    Ask::Soften { dim, to, .. } => self.texts[d].reword(model, dim as usize, to),
                 }
                 full
             }
@@ -515,14 +550,14 @@ impl Replication<'_> {
     fn expectation_above(
         &self,
         d: usize,
-        text: &Text,
+        position: &[f64],
         threshold: f64,
         exact: bool,
         s: &mut Scratch,
     ) -> Expectation {
         if !exact {
             let penholder = self.model.drafts[d].penholder as usize;
-            let value = self.draft_delta(penholder, d, text.position());
+            let value = self.draft_delta(penholder, d, position);
             // A computed P(adopt) may exceed 1 by rounding; the margin covers that.
             let most = if value > 0.0 {
                 value * (1.0 + 1e-9)
@@ -536,36 +571,22 @@ impl Replication<'_> {
                 };
             }
         }
-        self.expectation(d, text, s)
+        self.expectation(d, position, s)
     }
 
-    /// The penholder's view of `text` as draft `d`: exact P(adopt) from every member's
-    /// independent vote probabilities, and its own Δ.
-    pub(super) fn expectation(&self, d: usize, text: &Text, s: &mut Scratch) -> Expectation {
+    /// The penholder's view of a text at `position` as draft `d`: exact P(adopt) from every
+    /// member's independent vote probabilities, and its own Δ.
+    pub(super) fn expectation(&self, d: usize, position: &[f64], s: &mut Scratch) -> Expectation {
         let model = self.model;
-        let m = &model.members;
-        let n = m.len();
-        let k = model.dim_count();
-        let position = text.position();
+        let n = model.members.len();
         let b = model.draft_ballot[d] as usize;
-        // Δ_i exactly as `draft_delta` computes it, in one pass over the members' rows
-        // (the same operations in the same order, so the same bits).
-        let rows = self.ideal[..n * k]
-            .chunks_exact(k)
-            .zip(m.salience[..n * k].chunks_exact(k))
+        self.member_deltas(d, position, &mut s.deltas);
+        let rows = s
+            .deltas
+            .iter()
             .zip(&model.stances[b * n..(b + 1) * n])
-            .zip(&self.pressure[d * n..(d + 1) * n])
             .zip(&model.prob_row[d * n..(d + 1) * n]);
-        for (i, ((((ideal, salience), stance), &pressure), &row)) in rows.enumerate() {
-            let reference = match stance.reference {
-                Reference::StatusQuo => self.status_quo_utility[i],
-                Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
-                Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
-                Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
-            };
-            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
-            let delta = own - reference + stance.bonus + pressure;
-            s.deltas[i] = delta;
+        for (i, ((&delta, stance), &row)) in rows.enumerate() {
             // The memo's row is the member's own unless its stance on this draft differs
             // (per-ballot overrides), so a remembered value is always this stance's.
             s.probs[i] = s.memo.get(row as usize, delta, || {

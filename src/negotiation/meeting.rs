@@ -8,7 +8,7 @@
 //!   short of the member's yes, so those who would vote yes now oppose delay.
 
 use super::{Replication, Scratch};
-use crate::behaviour::{sampled_vote, vote_probabilities, Vote};
+use crate::behaviour::{sampled_vote, vote_probabilities, Vote, VoteQuantiles};
 use crate::decision::{Choice, Decider, Question, Request};
 use crate::engine::rng;
 use crate::memberset::MemberSet;
@@ -215,7 +215,7 @@ impl Replication<'_> {
         let human = D::ACTIVE && decider.controls(draft.penholder as usize);
         if !draft.force_vote || human {
             let text = std::mem::take(&mut self.texts[d]);
-            let expectation = self.expectation(d, &text, s);
+            let expectation = self.expectation(d, text.position(), s);
             self.texts[d] = text;
             let p_veto = procedure::veto_probability(
                 &model.rules,
@@ -362,7 +362,18 @@ impl Replication<'_> {
         }
         for (i, st) in stances.iter().enumerate() {
             let u = rng::open_unit(&mut self.votes);
-            s.own[i] = sampled_vote(s.deltas[i], st.yes, st.no, st.tau, u);
+            let delta = s.deltas[i];
+            s.own[i] = if st.tau > 0.0 {
+                // The quantiles are remembered per (ballot, member, Δ); the vote is the
+                // one `sampled_vote` draws (see `VoteQuantiles`).
+                s.quantiles
+                    .get(b * n + i, delta, || {
+                        VoteQuantiles::new(delta, st.yes, st.no, st.tau)
+                    })
+                    .vote(delta, st.yes, st.no, st.tau, u)
+            } else {
+                sampled_vote(delta, st.yes, st.no, st.tau, u)
+            };
         }
         settle_blocs(model, &s.own, &mut s.common);
         let humans = D::ACTIVE && (0..n).any(|i| decider.controls(i));

@@ -1,4 +1,4 @@
-//! A per-thread memo of each member's vote probabilities, keyed exactly on its latent value.
+//! Per-thread memos of what each member's latent value determines, keyed exactly on it.
 //!
 //! The penholder's expectation needs every member's ordered-logit probabilities (two
 //! exponentials each) for every text it weighs. Most of those latent values repeat bit for
@@ -7,51 +7,50 @@
 //! the same amendments are weighed round after round. The probabilities are a pure function
 //! of (member, Δ) within one model, so a hit returns exactly the bits a fresh computation
 //! would: results do not depend on what the memo holds, and it lives across the
-//! replications of a thread.
+//! replications of a thread. The same holds for the vote quantiles (see
+//! [`crate::behaviour::VoteQuantiles`]), remembered per ballot and member.
 
 use crate::behaviour::VoteProbabilities;
 
-/// Slots per member (a power of two): direct-mapped on a hash of Δ's bits.
+/// Slots per row (a power of two): direct-mapped on a hash of Δ's bits.
 const SLOTS: usize = 32;
 
 /// Marks an empty slot; never a key, since NaN latent values bypass the memo.
 const EMPTY: u64 = f64::NAN.to_bits();
 
 #[derive(Debug, Clone, Copy)]
-struct Slot {
+struct Slot<V> {
     key: u64,
-    probs: VoteProbabilities,
+    probs: V,
+}
+
+/// Values by (row, exact Δ); a row is a member (or a member on one ballot).
+#[derive(Debug, Default)]
+pub(crate) struct DeltaMemo<V> {
+    slots: Vec<Slot<V>>,
 }
 
 /// Vote probabilities by (member, exact Δ).
-#[derive(Debug, Default)]
-pub(crate) struct ProbabilityMemo {
-    slots: Vec<Slot>,
-}
+pub(crate) type ProbabilityMemo = DeltaMemo<VoteProbabilities>;
 
-impl ProbabilityMemo {
-    /// An empty memo for `members` members (allocates once).
+impl<V: Copy + Default> DeltaMemo<V> {
+    /// An empty memo for `members` rows (allocates once).
     pub(crate) fn new(members: usize) -> Self {
-        ProbabilityMemo {
+        DeltaMemo {
             slots: vec![
                 Slot {
                     key: EMPTY,
-                    probs: VoteProbabilities::default(),
+                    probs: V::default(),
                 };
                 members * SLOTS
             ],
         }
     }
 
-    /// Member `i`'s probabilities at latent value `delta`: remembered, or `compute`d and
+    /// Row `i`'s value at latent value `delta`: remembered, or `compute`d and
     /// remembered. `compute` must be a pure function of `(i, delta)`.
     #[inline]
-    pub(crate) fn get(
-        &mut self,
-        i: usize,
-        delta: f64,
-        compute: impl FnOnce() -> VoteProbabilities,
-    ) -> VoteProbabilities {
+    pub(crate) fn get(&mut self, i: usize, delta: f64, compute: impl FnOnce() -> V) -> V {
         if delta.is_nan() {
             return compute();
         }

@@ -57,7 +57,11 @@ impl Event {
 pub(crate) struct Scratch {
     text: Text,
     compromise: Text,
+    /// The position of the text as an ask would make it (the penholder weighs it).
+    asked: Vec<f64>,
     deltas: Vec<f64>,
+    /// Every member's Δ on the text as it stands in a consultation round (who asks).
+    asking: Vec<f64>,
     probs: Vec<VoteProbabilities>,
     dp: Vec<f64>,
     own: Vec<Vote>,
@@ -65,6 +69,9 @@ pub(crate) struct Scratch {
     /// Each co-penholder's E on the text before a change, for joint weighing.
     pen_before: Vec<f64>,
     memo: memo::ProbabilityMemo,
+    /// Each member's vote quantiles on each ballot by exact Δ (row `ballot * members +
+    /// member`): what its vote draw is compared with.
+    quantiles: memo::DeltaMemo<behaviour::VoteQuantiles>,
     /// Per member on the ballot being voted, only where a human votes: the vote its bot
     /// cast, whether it followed its bloc, and whether it is present.
     bot_vote: Vec<Vote>,
@@ -180,13 +187,16 @@ impl<'m> Replication<'m> {
             scratch: Scratch {
                 text: Text::new(model),
                 compromise: Text::new(model),
+                asked: vec![0.0; model.dim_count()],
                 deltas: vec![0.0; n],
+                asking: vec![0.0; n],
                 probs: vec![VoteProbabilities::default(); n],
                 dp: Vec::with_capacity(n + 2),
                 own: vec![Vote::Abstain; n],
                 common: vec![Vote::Abstain; model.blocs.len()],
                 pen_before: vec![0.0; n],
                 memo: memo::ProbabilityMemo::new(model.prob_rows),
+                quantiles: memo::DeltaMemo::new(model.ballots.len() * n),
                 bot_vote: vec![Vote::Abstain; n],
                 followed: vec![false; n],
                 present: vec![false; n],
@@ -321,7 +331,7 @@ impl<'m> Replication<'m> {
             return;
         }
         let wait = -rng::open_unit(&mut self.instructions).ln() / rate;
-        let at = self.now + wait.round().max(1.0) as u64;
+        let at = self.now + crate::model::round_half_away(wait).max(1.0) as u64;
         if at < self.last_meeting_at() {
             self.instruction_pending = true;
             self.schedule(at, Event::Instruction);
@@ -366,6 +376,34 @@ impl<'m> Replication<'m> {
             Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
         };
         self.utility(i, position) - reference + stance.bonus + self.pressure[d * n + i]
+    }
+
+    /// Every member's Δ for draft `d` at `position` into `out`, each exactly as
+    /// [`Self::draft_delta`] computes it (the same operations in the same order, so the same
+    /// bits), in one pass over the members' rows: no call, bounds check or stance lookup
+    /// per member and dimension.
+    fn member_deltas(&self, d: usize, position: &[f64], out: &mut [f64]) {
+        let model = self.model;
+        let m = &model.members;
+        let n = m.len();
+        let k = model.dim_count();
+        let b = model.draft_ballot[d] as usize;
+        let rows = self.ideal[..n * k]
+            .chunks_exact(k)
+            .zip(m.salience[..n * k].chunks_exact(k))
+            .zip(&model.stances[b * n..(b + 1) * n])
+            .zip(&self.pressure[d * n..(d + 1) * n])
+            .zip(&mut out[..n]);
+        for (i, ((((ideal, salience), stance), &pressure), out)) in rows.enumerate() {
+            let reference = match stance.reference {
+                Reference::StatusQuo => self.status_quo_utility[i],
+                Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
+                Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
+                Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
+            };
+            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
+            *out = own - reference + stance.bonus + pressure;
+        }
     }
 
     /// Δ of agent `a` (a member, or a participant at `members + p`) for draft `d` at

@@ -1,7 +1,7 @@
 //! Same seed, same bytes: across thread counts, and between `run` and `trace`.
 
 use crate::support::{councilsim, seed_scenario, stdout};
-use councilsim::montecarlo::{self, RunConfig, Summary};
+use councilsim::montecarlo::{self, RecordBatch, RunConfig, Summary};
 use councilsim::negotiation::Replication;
 use councilsim::trace::{TraceEvent, TraceLog};
 
@@ -60,6 +60,42 @@ fn traced_replications_are_the_replications_run_counts() {
         traced.record(&model, &outcome);
     }
     assert_eq!(ran, traced);
+}
+
+/// Records counted in a [`RecordBatch`] (and folded in when displaced or flushed) give the
+/// summary that folding every replication at once gives, on the seed scenario (many
+/// distinct records per ballot, so slots are displaced all the time) and on the General
+/// Assembly (193 members: sets of several words), with flushes at odd points.
+#[test]
+fn batched_records_fold_to_the_summary_of_one_replication_at_a_time() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for (name, n) in [
+        ("ukraine-2025-unsc.toml", 3000),
+        ("ga-2025-es11-7.toml", 600),
+    ] {
+        let model = councilsim::scenario::load(&root.join(name).to_string_lossy()).unwrap();
+        let mut replication = Replication::new(&model);
+        let mut one_by_one = Summary::new(&model);
+        let mut batched = Summary::new(&model);
+        let mut batch = RecordBatch::new(&model);
+        for r in 0..n {
+            let outcome = replication.run(11, r, &mut councilsim::trace::NoTrace);
+            one_by_one.record(&model, outcome);
+            batched.record_batched(&model, outcome, &mut batch);
+            if r % 977 == 500 {
+                batched.flush(&model, &mut batch);
+            }
+        }
+        assert_ne!(
+            one_by_one, batched,
+            "{name}: records still in the batch are missing"
+        );
+        batched.flush(&model, &mut batch);
+        assert_eq!(one_by_one, batched, "{name}");
+        // A flushed batch is empty: flushing again adds nothing.
+        batched.flush(&model, &mut batch);
+        assert_eq!(one_by_one, batched, "{name}");
+    }
 }
 
 #[test]
