@@ -413,7 +413,12 @@ type Answer = (Verdict, Expectation, Expectation, Option<Expectation>);
 
 /// E01's asks and the penholder's answers, the text put in blue and the rounds held.
 fn answers(council: &Council) -> (Vec<Ask>, Vec<Answer>, f64, u32) {
-    let model = council.model();
+    answers_in(&council.model())
+}
+
+/// [`answers`] for a compiled model.
+fn answers_in(model: &Model) -> (Vec<Ask>, Vec<Answer>, f64, u32) {
+    let model = model.clone();
     let e01 = ix(&model, "E01");
     let (outcome, entries) = traced(&model, 0);
     let mut asks = Vec::new();
@@ -765,4 +770,1097 @@ fn a_partly_cohesive_bloc_member_follows_with_probability_kappa() {
             "{rule}: {yes} of {n}"
         );
     }
+}
+
+#[test]
+fn an_asker_with_no_give_or_no_demand_left_is_offered_no_compromise() {
+    // The compromise moves the text to from + (1 − φ)·(to − from): only for 0 < φ < 1 is it
+    // a text other than the current one (φ = 1) or the one asked for (φ = 0), so only then
+    // is it weighed (and reported). With seven yes voters (see above) the ask as made wins
+    // E01's yes: E = 1 · 0.94 > 0, accepted either way.
+    for flexibility in [0.0, 1.0] {
+        let mut council = penholder_council(7, 0.1);
+        council.members[E01] = council.members[E01].clone().flexibility(flexibility);
+        let (asks, verdicts, blue, _) = answers(&council);
+        assert_eq!(asks.len(), 1, "φ = {flexibility}: {asks:?}");
+        let (verdict, before, full, compromise) = verdicts[0];
+        assert_eq!(verdict, Verdict::Accepted, "φ = {flexibility}");
+        expect(&before, 0.0, 1.3);
+        expect(&full, 1.0, 0.94);
+        assert_eq!(compromise, None, "φ = {flexibility}");
+        assert!(close(blue, 0.4), "{blue}");
+    }
+}
+
+/// [`penholder_council`] with `yes_voters` yes voters, E01 at `e01_ideal`, and P2 a copy
+/// of P1 (ideal 1.0, r = 0.3: Δ_P2 = Δ_P1 = 1 − (1 − T)² + 0.3, a yes on any text in
+/// [0.4, 1]); see [`jointly`] for the pen.
+fn joint_penholder_council(yes_voters: usize, e01_ideal: f64) -> Council {
+    let mut council = penholder_council(yes_voters, 0.1);
+    council.members[E01].ideal = e01_ideal;
+    council.members[1] = Member::new("P2", true, 1.0);
+    council
+}
+
+/// `council` with the pen held jointly by P1 and P2 (no lead).
+fn jointly(council: &Council) -> Model {
+    let toml = council
+        .toml()
+        .replace("penholder = \"P1\"", "penholder = [\"P1\", \"P2\"]");
+    let model = councilsim::scenario::compile("joint.toml", &toml).unwrap();
+    assert!(model.drafts[0].joint);
+    model
+}
+
+#[test]
+fn co_penholders_weigh_each_ones_rise_in_expected_value() {
+    // Six yes voters plus P1 and P2 make eight: the draft at 1.0 fails, E_j = 0 · 1.3 = 0
+    // for both. As asked (0.4) E01 votes yes (Δ = 0.16 > 0.1): nine yes, E_j = 1 · 0.94, a
+    // rise of 0.94 for each; the compromise (0.7, Δ_E01 = 0.07) still fails: rise 0.
+    // Both gain from the ask as made, so it is accepted.
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&joint_penholder_council(6, 0.4)));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Accepted);
+    expect(&verdicts[0].1, 0.0, 1.3);
+    expect(&verdicts[0].2, 1.0, 0.94);
+    assert!(close(blue, 0.4), "{blue}");
+    // Seven yes voters: the draft already passes, E_j = 1 · 1.3. As asked E_j = 0.94, the
+    // compromise 1.21: every option lowers both penholders' E, so they refuse, and the text
+    // stays at 1.0 (E01 asks the same again only on a changed text).
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&joint_penholder_council(7, 0.4)));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    expect(&verdicts[0].1, 1.0, 1.3);
+    assert_eq!(blue, 1.0);
+    // E01 at 0.1 asks for 0.1, where Δ_pen = 1 − 0.81 + 0.3 = 0.49 (P1, P2 and the yes
+    // voters still vote yes, E01 abstains: Δ = 0.01): E_j falls from 1.3 to 0.49; the
+    // compromise 0.55 gives 1.0975, also lower. Refused, the text stays at 1.0.
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&joint_penholder_council(7, 0.1)));
+    assert!(
+        matches!(asks[0], Ask::Soften { to, .. } if close(to, 0.1)),
+        "{asks:?}"
+    );
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    expect(&verdicts[0].2, 1.0, 0.49);
+    assert_eq!(blue, 1.0);
+}
+
+#[test]
+fn co_penholders_prefer_the_ask_as_made_to_a_compromise_with_the_same_smallest_rise() {
+    // P2 has salience 0: Δ_P2 = r = 0.3 on every text, a yes. Six yes voters plus P1 and P2
+    // make eight: the draft at 1.0 fails, E_j = 0 for both. With a = 0.05, E01 votes yes on
+    // the ask as made (0.4, Δ = 0.16) and on the compromise (0.7, Δ = 0.07): both pass for
+    // sure, with rises (P1, P2) of (0.94, 0.3) and (1.21, 0.3). The smallest rise is 0.3
+    // either way; the compromise is taken only if it does better, so the ask is accepted.
+    let mut council = joint_penholder_council(6, 0.4);
+    council.members[1] = council.members[1].clone().salience(0.0);
+    council.members[E01] = council.members[E01].clone().thresholds(0.05, 0.1);
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&council));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&before, 0.0, 1.3);
+    expect(&full, 1.0, 0.94);
+    expect(&compromise.unwrap(), 1.0, 1.21);
+    assert!(close(blue, 0.4), "{blue}");
+}
+
+#[test]
+fn a_rise_in_expected_value_of_no_more_than_rounding_noise_is_no_gain() {
+    // A change must raise the penholder's E by more than 1e-12 (MIN_GAIN in
+    // src/negotiation/consultations.rs) to be taken. Here the penholder that decides values
+    // every text at exactly r = 1e-12: salience 0, so Δ = −0 − (−0) + 1e-12 + 0 = 1e-12 (it
+    // abstains). Eight yes voters: the draft at 1.0 fails, E = 0. As asked (0.4) E01 votes
+    // yes and the draft passes for sure: E = 1 · 1e-12, a rise of exactly 1e-12, which is
+    // not more than 1e-12; the compromise (0.7) still fails. So the ask is refused.
+    let mut council = penholder_council(8, 0.1);
+    council.members[0] = council.members[0].clone().salience(0.0).act_bonus(1e-12);
+    let (asks, verdicts, blue, _) = answers(&council);
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    assert_eq!(verdicts[0].2.expected(), 1e-12);
+    assert_eq!(blue, 1.0);
+    // Jointly: P1 as before (E 0 → 0.94 as asked), P2 at salience 0 with r = 1e-12 (an
+    // abstention). Seven yes voters and P1 make eight: the draft fails, E_j = 0. As asked it
+    // passes for sure: rises (0.94, 1e-12), the smallest exactly 1e-12: refused.
+    let mut council = joint_penholder_council(7, 0.4);
+    council.members[1] = council.members[1].clone().salience(0.0).act_bonus(1e-12);
+    let (asks, verdicts, blue, _) = answers_in(&jointly(&council));
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    assert_eq!(verdicts[0].0, Verdict::Refused);
+    expect(&verdicts[0].2, 1.0, 0.94);
+    assert_eq!(blue, 1.0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Two drafts: what happens on one stays on it
+// ---------------------------------------------------------------------------------------
+
+/// `council` with a second draft D2 (penholder P1, voted at the same meeting, after D1),
+/// whose single provision stands at `position`.
+fn with_second_draft(mut council: Council, position: f64) -> Council {
+    council.extra.push_str(&format!(
+        "[[drafts]]\nid = \"D2\"\npenholder = \"P1\"\nforce_vote = true\n\n[[drafts.provisions]]\nid = \"OP2\"\ntext = \"Decides to act on the second question\"\nposition = {{ force = {position} }}\n\n"
+    ));
+    council
+}
+
+#[test]
+fn lobbying_on_one_draft_moves_votes_on_that_draft_only() {
+    // Salience 0 for everyone: U ≡ 0, so Δ = r + π on either draft and nobody asks for a
+    // change (no loss). Everyone has r = 0.3 (yes) but E01 (r = 0, thresholds 0.1: abstains
+    // unless lobbied) and E02, the lobbyist (pull 0.15 on E01), with r = 0 on D1 (intends to
+    // abstain: shift 0) and r = 0.5 on D2 (intends yes: shift +0.15). So E01 abstains on D1
+    // (Δ = 0) and votes yes on D2 (Δ = 0.15 > 0.1).
+    let mut members: Vec<Member> = Council::fifteen(0.5)
+        .into_iter()
+        .map(|m| m.salience(0.0))
+        .collect();
+    members[E01] = members[E01].clone().act_bonus(0.0);
+    members[E02] = members[E02].clone().act_bonus(0.0);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    // A second relation (E03, a yes, pulls E05 by 0.01: still a yes) keeps each draft's
+    // record of the latest contact per relation apart from the other's.
+    council.extra = "[[relations]]\nfrom = \"E02\"\nto = \"E01\"\npull = 0.15\n\n[[relations]]\nfrom = \"E03\"\nto = \"E05\"\npull = 0.01\n\n[members.E02.on.\"D2\"]\nact_bonus = 0.5\n\n".into();
+    let council = with_second_draft(council, 0.5);
+    let model = council.model();
+    assert_eq!(model.ballots, vec![Ballot::Draft(0), Ballot::Draft(1)]);
+    let e01 = ix(&model, "E01");
+    for r in 0..5 {
+        let (_, entries) = traced(&model, r);
+        let shifts = |draft: u16| -> Vec<f64> {
+            entries
+                .iter()
+                .filter_map(|(_, e)| match e {
+                    TraceEvent::Lobbied {
+                        relation: 0,
+                        draft: d,
+                        shift,
+                        ..
+                    } if *d == draft => Some(*shift),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(!shifts(0).is_empty() && shifts(0).iter().all(|&s| s == 0.0));
+        assert!(!shifts(1).is_empty() && shifts(1).iter().all(|&s| s == 0.15));
+        assert_eq!(vote_of(&voted(&entries, 0).1, e01), Some(Vote::Abstain));
+        assert_eq!(vote_of(&voted(&entries, 1).1, e01), Some(Vote::Yes));
+    }
+}
+
+#[test]
+fn a_refused_move_is_remembered_per_draft() {
+    // Two copies of the refusal council (see the test above with eight yes voters): on each
+    // draft E01 asks once to move the text from 1.0 to 0.4 and P1 refuses (E 1.3 → 0.94).
+    // Each refusal holds for its own draft's text: E01 asks nothing more on either, in all
+    // the rounds before the meeting, and still asks once on each, whichever draft's round
+    // ends first (it varies with the replication's round lengths).
+    let council = with_second_draft(penholder_council(8, 0.1), 1.0);
+    let model = council.model();
+    let soften = Ask::Soften {
+        dim: 0,
+        from: 1.0,
+        to: 0.4,
+    };
+    let mut first = [0; 2];
+    for r in 0..8 {
+        let (_, entries) = traced(&model, r);
+        let mut asks = Vec::new();
+        for (_, e) in &entries {
+            match e {
+                TraceEvent::Asked { draft, ask, .. } => asks.push((*draft, *ask)),
+                // Each draft's E is its own: before 1 · 1.3, as asked 1 · 0.94.
+                TraceEvent::Answered { before, full, .. } => {
+                    expect(before, 1.0, 1.3);
+                    expect(full, 1.0, 0.94);
+                }
+                _ => {}
+            }
+        }
+        let rounds = entries
+            .iter()
+            .filter(|(_, e)| matches!(e, TraceEvent::RoundEnded { .. }))
+            .count();
+        assert!(rounds >= 6, "several rounds on each draft: {rounds}");
+        first[asks[0].0 as usize] += 1;
+        let mut sorted = asks.clone();
+        sorted.sort_by_key(|a| a.0);
+        assert_eq!(
+            sorted,
+            vec![(0, soften), (1, soften)],
+            "replication {r}: {asks:?}"
+        );
+    }
+    assert!(first[0] > 0 && first[1] > 0, "{first:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Participants (invited States without a vote)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_participant_asks_and_lobbies_by_its_own_delta_against_the_status_quo() {
+    // Everyone at 0.5 facing a text at 0.5 (no member asks; P1 holds the pen). UKR, invited
+    // without a vote, has ideal 0.9 and thresholds a = 0.1, b = 0.05: Δ_UKR = U(T) − U(Q) + r
+    // = −0.16 + 0.81 + r. It lobbies E05 with pull 0.2 toward its intended vote.
+    // r = −0.6: Δ = 0.05, an abstention: it asks (Δ ≤ a) and its contacts shift nothing.
+    // r = −0.5: Δ = 0.15 > a: a yes, no ask, shift +0.2.
+    // r = −0.8: Δ = −0.15 < −b: a no, it asks, shift −0.2.
+    for (r, delta, asks, shift) in [
+        (-0.6, 0.05, true, 0.0),
+        (-0.5, 0.15, false, 0.2),
+        (-0.8, -0.15, true, -0.2),
+    ] {
+        let mut council = Council::new(Council::fifteen(0.5), 0.5);
+        council.consultations = true;
+        council.extra = format!(
+            "[participants.UKR]\nname = \"Ukraine\"\nstance = {{ ideal = {{ force = 0.9 }}, act_bonus = {r}, yes_threshold = 0.1, no_threshold = 0.05 }}\n\n[[relations]]\nfrom = \"UKR\"\nto = \"E05\"\npull = 0.2\n\n"
+        );
+        let model = council.model();
+        assert_eq!(model.members.len(), 15);
+        let (_, entries) = traced(&model, 0);
+        let mut asked = Vec::new();
+        let mut shifts = Vec::new();
+        for (_, e) in &entries {
+            match e {
+                TraceEvent::Asked {
+                    member,
+                    delta,
+                    threshold,
+                    ..
+                } => asked.push((*member, *delta, *threshold)),
+                TraceEvent::Lobbied { shift, .. } => shifts.push(*shift),
+                _ => {}
+            }
+        }
+        if asks {
+            assert!(!asked.is_empty(), "r = {r}");
+        }
+        for &(member, d, threshold) in &asked {
+            assert_eq!(member, 15, "r = {r}: only UKR asks");
+            assert!(close(d, delta) && threshold == 0.1, "r = {r}: {d}");
+        }
+        assert_eq!(asks, !asked.is_empty(), "r = {r}");
+        assert!(
+            !shifts.is_empty() && shifts.iter().all(|&s| s == shift),
+            "r = {r}: {shifts:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What a member asks for: ties and stakes at the rounding threshold
+// ---------------------------------------------------------------------------------------
+
+/// The asks of a traced replication 0, in order, with the asking member's index.
+fn asks_of(model: &Model) -> Vec<(u16, Ask)> {
+    traced(model, 0)
+        .1
+        .iter()
+        .filter_map(|(_, e)| match e {
+            TraceEvent::Asked { member, ask, .. } => Some((*member, *ask)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_member_asks_for_the_first_of_its_best_amendments() {
+    // Everyone at 0.5 facing a text at 0.5 (no loss: nobody else asks). E01, ideal 0.9, r =
+    // −0.65: Δ = −0.16 + 0.81 − 0.65 = 0, an abstention, so it asks. It sponsors three
+    // amendments replacing OP1: A0 to 0.7 (gain −0.04 + 0.16 = 0.12), A1 and A2 both to 0.9
+    // (gain 0.16 each). It asks for the largest gain, and of equal gains for the first.
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.9).act_bonus(-0.65);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    for (k, position) in [0.7, 0.9, 0.9].iter().enumerate() {
+        council.extra.push_str(&format!(
+            "[[amendments]]\nid = \"A{k}\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act, version {k}\"\nposition = {{ force = {position} }}\n\n"
+        ));
+    }
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    let asks = asks_of(&model);
+    assert_eq!(asks.first(), Some(&(e01, Ask::Amendment(1))), "{asks:?}");
+}
+
+#[test]
+fn a_member_whose_stake_is_no_more_than_rounding_noise_asks_nothing() {
+    // A gain or loss must exceed 1e-12 (MIN_GAIN) to be worth an ask. Everyone at 0 facing a
+    // text at 0 = Q (no loss; Δ = r = 0.3: yes). E01 has ideal 1.0, salience 1e-12 and r = 0:
+    // Δ = 0, an abstention, so it would ask. Its amendment (OP1 to 1.0) gains it
+    // −0 − (−1e-12 · 1²) = 1e-12 exactly, and moving the text to its ideal point would save
+    // it a loss of 1e-12 · 1² = 1e-12 exactly: neither is more than 1e-12, so it asks nothing.
+    let mut members = Council::fifteen(0.0);
+    members[E01] = Member::new("E01", false, 1.0)
+        .salience(1e-12)
+        .act_bonus(0.0);
+    let mut council = Council::new(members, 0.0);
+    council.consultations = true;
+    council.extra = "[[amendments]]\nid = \"A\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 1.0 }\n\n".into();
+    assert_eq!(asks_of(&council.model()), vec![]);
+    // With a stake just above it (salience 2e-12) E01 asks for its amendment.
+    council.members[E01] = council.members[E01].clone().salience(2e-12);
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    assert_eq!(asks_of(&model).first(), Some(&(e01, Ask::Amendment(0))));
+}
+
+#[test]
+fn the_penholder_prefers_the_ask_as_made_to_a_compromise_worth_the_same() {
+    // P1 holds the pen with salience 0: Δ_pen = r = 0.3 on every text, a yes. Seven yes
+    // voters and P1 make eight: the draft at 1.0 fails, E = 0. With a = 0.05, E01 votes yes
+    // both as asked (0.4, Δ = 0.16) and on the compromise (0.7, Δ = 0.07): both pass for
+    // sure, E = 1 · 0.3 either way. The compromise is offered only if it is worth more, so
+    // the ask is accepted as made.
+    let mut council = penholder_council(7, 0.05);
+    council.members[0] = council.members[0].clone().salience(0.0);
+    let (asks, verdicts, blue, _) = answers(&council);
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    let (verdict, _, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&full, 1.0, 0.3);
+    expect(&compromise.unwrap(), 1.0, 0.3);
+    assert!(close(blue, 0.4), "{blue}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Turnout in the penholder's reckoning
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_penholder_counts_a_member_present_with_probability_t_as_abstaining_otherwise() {
+    // The refusal council's eight yes voters, but E09 and E01 are each present on D1 with
+    // probability 0.5 (an absent member counts as an abstention). At 1.0: P1 and E02..E08
+    // are eight certain yes, E09 the ninth with probability 0.5 (E01 would vote no: Δ =
+    // −0.2): P(adopt) = 0.5, E = 0.5 · 1.3 = 0.65. As asked (0.4) E01 votes yes when present:
+    // P(adopt) = 1 − 0.5 · 0.5 = 0.75, E = 0.75 · 0.94 = 0.705. The compromise (0.7: E01
+    // abstains) leaves P(adopt) = 0.5, E = 0.605. So the penholder accepts.
+    let mut council = penholder_council(8, 0.1);
+    council.extra =
+        "[members.E01.on.\"D1\"]\nturnout = 0.5\n\n[members.E09.on.\"D1\"]\nturnout = 0.5\n\n"
+            .into();
+    let (asks, verdicts, blue, _) = answers(&council);
+    assert_eq!(asks.len(), 1, "{asks:?}");
+    let (verdict, before, full, compromise) = verdicts[0];
+    assert_eq!(verdict, Verdict::Accepted);
+    expect(&before, 0.5, 1.3);
+    expect(&full, 0.75, 0.94);
+    expect(&compromise.unwrap(), 0.5, 1.21);
+    assert!(close(blue, 0.4), "{blue}");
+}
+
+#[test]
+fn a_veto_holder_present_with_probability_t_vetoes_with_probability_t_times_its_no() {
+    // The withdrawal council with b = 0.1: P2 votes no with P = σ(15) ≈ 1 − 3e-7 when
+    // present. Present with probability t on the draft, it vetoes with probability
+    // t · σ(15): below one half at t = 0.4 (the draft is voted), above at t = 0.6
+    // (withdrawn).
+    for (turnout, withdrawn) in [(0.4, 0), (0.6, 100)] {
+        let mut council = withdrawal_council(0.1, false);
+        council.extra = format!("[members.P2.on.\"D1\"]\nturnout = {turnout}\n\n");
+        let s = summary(&council, 100);
+        assert_eq!(
+            s.ballots[0].count(BallotStatus::Withdrawn),
+            withdrawn,
+            "turnout {turnout}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Amendments at the meeting: a per-ballot bonus, and the figure of one not tabled
+// ---------------------------------------------------------------------------------------
+
+/// Everyone at 0.5 facing the draft at 0.5, with one amendment by E01 and E02 replacing OP1
+/// with a text at `position`; `extra` is appended (per-ballot stances).
+fn amendment_council(position: f64, extra: &str) -> Council {
+    let mut council = Council::new(Council::fifteen(0.5), 0.5);
+    council.extra = format!(
+        "[[amendments]]\nid = \"AM\"\nsponsors = [\"E01\", \"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act otherwise\"\nposition = {{ force = {position} }}\ntabling = \"always\"\n\n{extra}"
+    );
+    council
+}
+
+#[test]
+fn an_act_bonus_on_an_amendment_adds_to_its_delta() {
+    // Everyone wants 0.5... except here: ideal 0.9 for all, draft at 0.5, amendment to 0.6.
+    // Δ_amendment = U(0.6) − U(0.5) + r = −0.09 + 0.16 + r = 0.07 + r (r = 0 unless set per
+    // ballot): an abstention. With r = 0.1 on AM for E01..E10, their Δ = 0.17 > 0.1: ten
+    // yes, the five permanent members abstain: adopted (quota 9).
+    let mut council = amendment_council(0.6, "");
+    council.members = Council::fifteen(0.9);
+    let model = council.model();
+    assert_eq!(model.ballots[0], Ballot::Amendment(0));
+    let (outcome, _) = traced(&model, 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::Failed);
+    assert_eq!(outcome.ballots[0].abstain.len(), 15);
+    let bonus: String = (1..=10)
+        .map(|i| format!("[members.E{i:02}.on.\"AM\"]\nact_bonus = 0.1\n\n"))
+        .collect();
+    council.extra = amendment_council(0.6, &bonus).extra;
+    let (outcome, _) = traced(&council.model(), 0);
+    let record = outcome.ballots[0];
+    assert_eq!(record.status, BallotStatus::Adopted);
+    assert_eq!((record.yes.len(), record.abstain.len()), (10, 5));
+}
+
+#[test]
+fn an_amendment_not_tabled_reports_its_sponsors_mean_gain() {
+    // The amendment leaves the text where it is (0.5 → 0.5): U(amended) − U(text) = 0 for
+    // all, so each sponsor's Δ is its own act_bonus on AM: −0.2 (E01) and −0.4 (E02). Tabled
+    // only if wanted, it is not tabled (mean −0.3 ≤ 0), and the trace reports that mean.
+    let council = amendment_council(
+        0.5,
+        "[members.E01.on.\"AM\"]\nact_bonus = -0.2\n\n[members.E02.on.\"AM\"]\nact_bonus = -0.4\n\n",
+    );
+    let toml = council
+        .toml()
+        .replace("tabling = \"always\"", "tabling = \"if-wanted\"");
+    let model = councilsim::scenario::compile("t.toml", &toml).unwrap();
+    let (outcome, entries) = traced(&model, 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::NotTabled);
+    let figure = entries
+        .iter()
+        .find_map(|(_, e)| match e {
+            TraceEvent::Skipped {
+                ballot: 0, figure, ..
+            } => Some(*figure),
+            _ => None,
+        })
+        .unwrap();
+    assert!(close(figure, -0.3), "{figure}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Who asks in a round, and when a refusal is reused
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_member_exactly_at_its_yes_threshold_asks() {
+    // Only a Δ above the yes threshold a is a yes (Δ = a abstains), so a member exactly at a
+    // asks. Everyone at 0.5 facing the text at 0.5 (no loss, no ask) but E01: ideal 0.75,
+    // r = −0.5, a = 0: Δ = U(0.5) − U(0) + r = −0.0625 + 0.5625 − 0.5 = 0 exactly (all three
+    // are binary fractions), so it asks to move the text to 0.75.
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.75)
+        .act_bonus(-0.5)
+        .thresholds(0.0, 0.1);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    let asks = asks_of(&model);
+    assert_eq!(
+        asks.first(),
+        Some(&(
+            e01,
+            Ask::Soften {
+                dim: 0,
+                from: 0.5,
+                to: 0.75
+            }
+        )),
+        "{asks:?}"
+    );
+}
+
+/// The asks and verdicts of the first round of replication 0, in order.
+fn first_round(model: &Model) -> Vec<(u16, Ask, Verdict)> {
+    let (_, entries) = traced(model, 0);
+    let mut rounds = 0;
+    let mut asks = Vec::new();
+    let mut verdicts = Vec::new();
+    for (_, e) in &entries {
+        match e {
+            TraceEvent::RoundEnded { .. } => {
+                rounds += 1;
+                if rounds > 1 {
+                    break;
+                }
+            }
+            TraceEvent::Asked { member, ask, .. } => asks.push((*member, *ask)),
+            TraceEvent::Answered { verdict, .. } => verdicts.push(*verdict),
+            _ => {}
+        }
+    }
+    assert_eq!(asks.len(), verdicts.len());
+    asks.into_iter()
+        .zip(verdicts)
+        .map(|((m, a), v)| (m, a, v))
+        .collect()
+}
+
+/// P1 holds the pen (ideal 1.0, r = 0.3: Δ_P1(T) = 1.3 − (1 − T)², a yes on [0.4, 1]); the
+/// draft stands at 1.0. P2 (ideal 1.0, r = −0.9) has Δ = 1 − (1 − T)² − 0.9: an abstention
+/// at 1.0 (0.1) and at 0.7 (0.01), a veto at 0.4 (−0.26); it never asks (no loss at 1.0). E04..E10 (ideal 0.7, r = 1) vote yes on any text in [0.4, 1]; P3..P5 and E02 have
+/// salience 0 and r = 0 (abstain, never ask). E01 (ideal 0.4, r = 0, flexibility 1: no
+/// compromise) has Δ(T) = 0.16 − (0.4 − T)²: −0.2 at 1.0, so it asks for 0.4, where P2
+/// vetoes: P(adopt) 0, E 0, no better than the draft's E = 0 (eight yes at 1.0): refused.
+/// E03 asks next, as given. (Once the text has moved to 0.7, P2 asks to move it back.)
+fn reuse_council(e03: Member) -> Model {
+    let mut members: Vec<Member> = Council::fifteen(0.0)
+        .into_iter()
+        .map(|m| m.salience(0.0).act_bonus(0.0))
+        .collect();
+    members[0] = Member::new("P1", true, 1.0);
+    members[1] = Member::new("P2", true, 1.0).act_bonus(-0.9);
+    members[E01] = Member::new("E01", false, 0.4)
+        .act_bonus(0.0)
+        .flexibility(1.0);
+    members[E03] = e03;
+    for m in members.iter_mut().skip(E04) {
+        let id = m.id.clone();
+        *m = Member::new(&id, false, 0.7).act_bonus(1.0);
+    }
+    let mut council = Council::new(members, 1.0);
+    council.consultations = true;
+    council.model()
+}
+
+#[test]
+fn a_refusal_is_reused_only_for_the_same_ask_by_a_member_as_flexible() {
+    let soften = |to: f64| Ask::Soften {
+        dim: 0,
+        from: 1.0,
+        to,
+    };
+    // E03 makes E01's ask (ideal 0.4) but with flexibility 0.5 and a = 0.05: its compromise
+    // 1 + 0.5 · (0.4 − 1) = 0.7 wins its yes (Δ = 0.16 − 0.09 = 0.07 > 0.05), P2 abstains,
+    // E01 abstains (0.07 ≤ 0.1): nine yes, E = 1 · 1.21 > 0. The refusal of the same ask
+    // to a member without give is not the answer to this one.
+    let model = reuse_council(
+        Member::new("E03", false, 0.4)
+            .act_bonus(0.0)
+            .thresholds(0.05, 0.1)
+            .flexibility(0.5),
+    );
+    let (e01, e03) = (ix(&model, "E01") as u16, ix(&model, "E03") as u16);
+    let round = first_round(&model);
+    assert!(round.len() >= 2, "{round:?}");
+    assert_eq!(round[0], (e01, soften(0.4), Verdict::Refused));
+    assert_eq!((round[1].0, round[1].1), (e03, soften(0.4)));
+    assert!(
+        matches!(round[1].2, Verdict::Compromise(t) if close(t, 0.7)),
+        "{round:?}"
+    );
+    // E03 at ideal 0.7 with r = −0.35 and no give: Δ = 0.49 − (0.7 − T)² − 0.35, 0.05 at 1.0
+    // (it asks for 0.7) and 0.14 at 0.7 (a yes); there P2 abstains: nine yes, E = 1.21 > 0.
+    // Accepted: a refusal of another ask is not reused, even by a member as flexible.
+    let model = reuse_council(
+        Member::new("E03", false, 0.7)
+            .act_bonus(-0.35)
+            .flexibility(1.0),
+    );
+    let round = first_round(&model);
+    assert!(round.len() >= 2, "{round:?}");
+    assert_eq!(round[0], (e01, soften(0.4), Verdict::Refused));
+    assert_eq!(round[1], (e03, soften(0.7), Verdict::Accepted));
+}
+
+#[test]
+fn a_refusal_lasts_until_the_text_changes() {
+    // The first council of the test above: in the first round E01's ask (1.0 → 0.4) is
+    // refused and E03's compromise moves the text to 0.7. In the next round E01 (Δ = 0.07 ≤
+    // 0.1 at 0.7) asks again, now from 0.7 to 0.4: its refusal was for the text as it stood.
+    let model = reuse_council(
+        Member::new("E03", false, 0.4)
+            .act_bonus(0.0)
+            .thresholds(0.05, 0.1)
+            .flexibility(0.5),
+    );
+    let e01 = ix(&model, "E01") as u16;
+    let (outcome, entries) = traced(&model, 0);
+    assert!(outcome.rounds >= 3, "{}", outcome.rounds);
+    let asks: Vec<Ask> = entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            TraceEvent::Asked { member, ask, .. } if *member == e01 => Some(*ask),
+            _ => None,
+        })
+        .collect();
+    let soften = |from: f64| Ask::Soften {
+        dim: 0,
+        from,
+        to: 0.4,
+    };
+    assert_eq!(asks, vec![soften(1.0), soften(0.7)]);
+}
+
+#[test]
+fn an_untraced_run_takes_a_change_that_raises_the_penholders_e_by_a_billionth() {
+    // Untraced runs skip P(adopt) for a text whose E could not beat the threshold even at
+    // P(adopt) = 1 (allowing 1e-9 for rounding); that shortcut must never refuse a change
+    // the exact weighing would take. P1 holds the pen with ideal 0.4, salience 1e-9 and
+    // r = 1: Δ_P1(T) = 1 + 1e-9 · (0.16 − (0.4 − T)²), 1 − 2e-10 at 1.0 and 1 + 1.6e-10 at
+    // 0.4. Eight yes voters and P1: the draft passes for sure either way, so moving the
+    // text to 0.4, as E01 asks, raises E by 3.6e-10 > 1e-12 (the compromise at 0.7 by
+    // less): accepted, and E01 (Δ = 0.16 at 0.4) votes yes instead of no (−0.2 at 1.0).
+    let mut council = penholder_council(8, 0.1);
+    council.members[0] = Member::new("P1", true, 0.4).salience(1e-9).act_bonus(1.0);
+    let model = council.model();
+    let e01 = ix(&model, "E01");
+    let (_, verdicts, blue, _) = answers(&council);
+    assert_eq!(verdicts[0].0, Verdict::Accepted);
+    assert!(close(blue, 0.4), "{blue}");
+    let s = summary(&council, 20);
+    assert_eq!(s.ballots[0].votes[e01], [20, 0, 0]);
+}
+
+#[test]
+fn an_instruction_moves_by_up_to_size_times_the_dimensions_width() {
+    // On a dimension of range [−1, 1] (width 2), size 0.5 moves an ideal point by
+    // U(−0.5, 0.5) · 2 = U(−1, 1). From the top (1.0), half the first moves clamp at 1.0 and
+    // the others drop by U(0, 1): the largest of hundreds of drops is close to 1 (on [0, 1]
+    // ranges, where every earlier test ran, hi − lo and hi + lo are both 1).
+    let council = instruction_council(1.0, 0.2, 0.5);
+    let toml = council.toml().replace(
+        "status_quo = 0.0\n",
+        "range = [-1.0, 1.0]\nstatus_quo = 0.0\n",
+    );
+    let model = councilsim::scenario::compile("wide.toml", &toml).unwrap();
+    assert_eq!((model.dims[0].lo, model.dims[0].hi), (-1.0, 1.0));
+    let mut replication = Replication::new(&model);
+    let mut drops = Vec::new();
+    for r in 0..200 {
+        let mut log = TraceLog::default();
+        replication.run(5, r, &mut log);
+        let mut first = [true; 15];
+        for (i, from, to) in instructions(&log.entries) {
+            assert!((to - from).abs() <= 1.0 + 1e-12, "{from} -> {to}");
+            if std::mem::take(&mut first[i]) && to < 1.0 {
+                drops.push(1.0 - to);
+            }
+        }
+    }
+    assert!(drops.len() > 100, "{}", drops.len());
+    let largest = drops.iter().cloned().fold(0.0, f64::max);
+    assert!(largest > 0.9 && largest < 1.0, "{largest}");
+}
+
+#[test]
+fn a_member_asks_for_a_move_on_the_first_of_its_costliest_dimensions() {
+    // Two dimensions, force (the draft at 0.5) and width (silent: 0), salience 1 on both.
+    // Everyone else wants (0.5, 0): no loss, no ask. E01 wants (0.75, 0.25): a loss of
+    // 0.25² = 0.0625 on each, and with r = −0.5 its Δ = −0.125 + 0.625 − 0.5 = 0 (all binary
+    // fractions, so exactly): it abstains and asks for a move on the dimension that costs it
+    // most; of two that cost the same, on the first (force). E02 wants (0.625, 0.375): losses
+    // 0.125² = 0.015625 and 0.140625, Δ = −0.15625 + 0.53125 − 0.375 = 0: it asks on width.
+    // (P1, at (0.5, 0), refuses both: the draft passes either way and loses it utility.)
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.75).act_bonus(-0.5);
+    members[E02] = Member::new("E02", false, 0.625).act_bonus(-0.375);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    let toml = council
+        .toml()
+        .replacen(
+            "[members.",
+            "[dimensions.width]\nlabel = \"how wide\"\nstatus_quo = 0.0\nsilent = 0.0\n\n[members.",
+            1,
+        )
+        .replace(
+            "ideal = { force = 0.5 }",
+            "ideal = { force = 0.5, width = 0.0 }",
+        )
+        .replace(
+            "ideal = { force = 0.75 }",
+            "ideal = { force = 0.75, width = 0.25 }",
+        )
+        .replace(
+            "ideal = { force = 0.625 }",
+            "ideal = { force = 0.625, width = 0.375 }",
+        )
+        .replace(
+            "salience = { force = 1 }",
+            "salience = { force = 1, width = 1 }",
+        );
+    let model =
+        councilsim::scenario::compile("two.toml", &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    assert_eq!(model.dim_count(), 2);
+    let dim = |id: &str| model.dims.iter().position(|d| d.id == id).unwrap() as u16;
+    let (e01, e02) = (ix(&model, "E01") as u16, ix(&model, "E02") as u16);
+    let asks = asks_of(&model);
+    let soften = |dim: u16, to: f64| Ask::Soften {
+        dim,
+        from: if dim == 0 { 0.5 } else { 0.0 },
+        to,
+    };
+    assert_eq!(dim("force"), 0);
+    assert_eq!(
+        asks[..2],
+        [
+            (e01, soften(dim("force"), 0.75)),
+            (e02, soften(dim("width"), 0.375))
+        ],
+        "{asks:?}"
+    );
+}
+
+#[test]
+fn the_penholder_reckons_each_draft_with_its_own_stances_and_pressure() {
+    // Two copies of the acceptance council (seven yes voters): on each draft at 1.0, P1 and
+    // E02..E08 make eight yes, the draft fails (E = 0), and E01's ask (0.4, its yes: nine)
+    // is accepted (E = 0.94). Each case changes the second draft only.
+    let blue = |council: &Council| -> Vec<f64> {
+        let (_, entries) = traced(&council.model(), 0);
+        let mut blue = vec![f64::NAN; 2];
+        for (_, e) in &entries {
+            if let TraceEvent::InBlue { draft, position } = e {
+                blue[*draft as usize] = position[0];
+            }
+        }
+        blue
+    };
+    let base = with_second_draft(penholder_council(7, 0.1), 1.0);
+    let both = blue(&base);
+    assert!(close(both[0], 0.4) && close(both[1], 0.4), "{both:?}");
+    // E08 has a yes threshold of 2 on D2: Δ = 1.4 is an abstention there, so D2 cannot
+    // reach nine yes even as asked (eight): E stays 0, the ask is refused, D2 stays at 1.0.
+    let mut council = base.clone();
+    council
+        .extra
+        .push_str("[members.E08.on.\"D2\"]\nyes_threshold = 2.0\n\n");
+    let b = blue(&council);
+    assert!(close(b[0], 0.4) && b[1] == 1.0, "{b:?}");
+    // And E08 votes by D2's thresholds there: an abstention (yes on D1).
+    let model = council.model();
+    let (outcome, _) = traced(&model, 0);
+    let e08 = ix(&model, "E08");
+    assert_eq!(vote_of(&outcome.ballots[0], e08), Some(Vote::Yes));
+    assert_eq!(vote_of(&outcome.ballots[1], e08), Some(Vote::Abstain));
+    // Besides, P3 (salience 0, r = 0: an abstention) has r = 0.5 on D2 and lobbies E09
+    // (salience 0, Δ = 0) with pull 0.15: on D2 only, P3 intends yes and E09 gets Δ = 0.15,
+    // a yes. D2 at 1.0 then has nine yes (E = 1.3, without E09's eight: E = 0) and the ask,
+    // worth 0.94, is refused.
+    council.extra.push_str(
+        "[members.P3.on.\"D2\"]\nact_bonus = 0.5\n\n[[relations]]\nfrom = \"P3\"\nto = \"E09\"\npull = 0.15\n\n",
+    );
+    let b = blue(&council);
+    assert!(close(b[0], 0.4) && b[1] == 1.0, "{b:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Conditional tabling and the negotiation's duration
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_ballot_tabled_if_an_earlier_one_ended_so_is_put_exactly_then() {
+    // D1 (everyone at 0.5, r = 0.3: fifteen yes) is adopted as it stands, fails when every
+    // member has r = −1 on it (Δ = −0.75: fifteen no, no quota, so no veto) and is vetoed
+    // when only P2 has r = −1 on it. D2, the same text, is voted after it only if D1 ended
+    // as its `tabled_if` requires; when voted it is adopted (fifteen yes: Δ = 0.55, or 0.3
+    // against the status quo D1 moved to 0.5).
+    use BallotStatus::{Adopted, NotTabled};
+    let every_no: String = Council::fifteen(0.5)
+        .iter()
+        .map(|m| format!("[members.{}.on.\"D1\"]\nact_bonus = -1.0\n\n", m.id))
+        .collect();
+    let d1 = [
+        (Adopted, String::new()),
+        (BallotStatus::Failed, every_no),
+        (
+            BallotStatus::Vetoed,
+            "[members.P2.on.\"D1\"]\nact_bonus = -1.0\n\n".to_string(),
+        ),
+    ];
+    let put = |kind: &str, d1: BallotStatus| match kind {
+        "adopted" => d1 == Adopted,
+        "failed" => d1 != Adopted,
+        "vetoed" => d1 == BallotStatus::Vetoed,
+        _ => d1 != Adopted,
+    };
+    for kind in ["adopted", "failed", "vetoed", "not_adopted"] {
+        for (status, overrides) in &d1 {
+            let mut council = Council::new(Council::fifteen(0.5), 0.5);
+            council.extra = format!(
+                "[[drafts]]\nid = \"D2\"\npenholder = \"P1\"\nforce_vote = true\ntabled_if = {{ {kind} = \"D1\" }}\n\n[[drafts.provisions]]\nid = \"OP2\"\ntext = \"Decides to act again\"\nposition = {{ force = 0.5 }}\n\n{overrides}"
+            );
+            let (outcome, _) = traced(&council.model(), 0);
+            assert_eq!(outcome.ballots[0].status, *status, "{kind}");
+            let expected = if put(kind, *status) {
+                Adopted
+            } else {
+                NotTabled
+            };
+            assert_eq!(
+                outcome.ballots[1].status, expected,
+                "D2 tabled if {kind}, D1 {status:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_duration_runs_from_the_first_circulation_to_the_last_vote() {
+    // The draft is circulated on day 1 (minute 1440) and voted on day 5 (minute 7200): the
+    // negotiation lasted 5760 minutes.
+    let council = Council::new(Council::fifteen(0.5), 0.5);
+    let toml = council.toml().replace(
+        "force_vote = true\n",
+        "force_vote = true\ncirculated_day = 1.0\n",
+    );
+    let model = councilsim::scenario::compile("late.toml", &toml).unwrap();
+    let (outcome, _) = traced(&model, 0);
+    assert_eq!(outcome.duration, 5760);
+}
+
+#[test]
+fn adopting_the_last_draft_moves_no_status_quo() {
+    // The status quo moves only for drafts still to come: a lone adopted draft leaves it,
+    // and the trace reports no move; a first draft adopted before a second one moves it.
+    let (outcome, entries) = traced(&Council::new(Council::fifteen(0.5), 0.5).model(), 0);
+    assert_eq!(outcome.ballots[0].status, BallotStatus::Adopted);
+    let moves = |entries: &[(u64, TraceEvent)]| {
+        entries
+            .iter()
+            .filter(|(_, e)| matches!(e, TraceEvent::StatusQuoMoved { .. }))
+            .count()
+    };
+    assert_eq!(moves(&entries), 0);
+    let council = with_second_draft(Council::new(Council::fifteen(0.5), 0.5), 0.5);
+    let (outcome, entries) = traced(&council.model(), 0);
+    assert_eq!(outcome.ballots[1].status, BallotStatus::Adopted);
+    assert_eq!(moves(&entries), 1, "only D1, before D2, moves it");
+}
+
+#[test]
+fn a_bloc_majority_is_more_than_half_of_its_members() {
+    // A fully cohesive bloc of five (E01..E05) settles on the vote of a strict majority:
+    // three of five intending yes (2 · 3 > 5) make all five vote yes, three intending no
+    // make all five vote no.
+    let bloc = [E01, E02, E03, E04, 9];
+    for (no, vote) in [
+        (&[E04, 9][..], [15u64, 0, 0]),
+        (&[E02, E03, E04][..], [0, 15, 0]),
+    ] {
+        let v = votes(
+            &bloc_council(no, &bloc, "cohesion = 1.0\nrule = \"majority\""),
+            15,
+        );
+        for id in ["E01", "E02", "E03", "E04", "E05"] {
+            assert_eq!(v[id], vote, "{no:?}: member {id}");
+        }
+    }
+}
+
+#[test]
+fn a_bloc_member_follows_when_its_draw_is_below_the_cohesion_not_at_it() {
+    // The vote stream of a replication gives one draw per member (its own vote), then one
+    // per bloc member in member order (does it follow?), and a member follows when its draw
+    // u < κ. Setting κ to exactly the draw of the dissenter E03 (a bloc of E01, E02, E03;
+    // majority yes, E03's own vote no) puts it on the boundary: at κ = u it votes its own
+    // no, at the next float above u it follows the bloc's yes.
+    use councilsim::engine::rng::{open_unit, replication_rng};
+    let shape = bloc_council(
+        &[E03],
+        &[E01, E02, E03],
+        "cohesion = 0.5\nrule = \"majority\"",
+    );
+    let model = shape.model();
+    let e03 = ix(&model, "E03");
+    let before = [ix(&model, "E01"), ix(&model, "E02")]
+        .iter()
+        .filter(|&&i| i < e03)
+        .count();
+    let mut stream = replication_rng(7, 0);
+    for _ in 0..model.members.len() + before {
+        open_unit(&mut stream);
+    }
+    let u = open_unit(&mut stream);
+    for (kappa, vote) in [(u, Vote::No), (f64::from_bits(u.to_bits() + 1), Vote::Yes)] {
+        let council = bloc_council(
+            &[E03],
+            &[E01, E02, E03],
+            &format!("cohesion = {kappa:?}\nrule = \"majority\""),
+        );
+        let model = council.model();
+        assert_eq!(model.blocs[0].cohesion, kappa);
+        let (outcome, _) = traced(&model, 0);
+        assert_eq!(
+            vote_of(&outcome.ballots[0], e03),
+            Some(vote),
+            "κ = {kappa:?}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What a human seat is asked in consultations
+// ---------------------------------------------------------------------------------------
+
+/// A decider that plays one seat: it records every request with the bot's choice and
+/// answers an ask with `ask`, anything else as the bot would.
+struct OneSeat {
+    seat: usize,
+    ask: Ask,
+    asked: Vec<(councilsim::decision::Request, councilsim::decision::Choice)>,
+}
+
+impl councilsim::decision::Decider for OneSeat {
+    const ACTIVE: bool = true;
+    fn controls(&self, agent: usize) -> bool {
+        agent == self.seat
+    }
+    fn decide(
+        &mut self,
+        request: &councilsim::decision::Request,
+        bot: &councilsim::decision::Choice,
+    ) -> councilsim::decision::Choice {
+        use councilsim::decision::{Choice, Question};
+        self.asked.push((request.clone(), *bot));
+        match request.question {
+            Question::Ask { .. } => Choice::Ask(Some(self.ask)),
+            _ => *bot,
+        }
+    }
+}
+
+#[test]
+fn a_human_seat_is_asked_with_its_bots_figures_and_its_own_ask_is_weighed_as_made() {
+    // Two dimensions, force (the draft at 0.5) and width (silent: 0). E02, played by a
+    // human, wants (0.625, 0.375) with r = −0.375: U(T) = −(0.125² + 0.375²) = −0.15625,
+    // U(Q) = −(0.625² + 0.375²) = −0.53125, so Δ = 0, exactly its yes threshold a = 0: its
+    // bot would ask (Δ ≤ a). It sponsors AMD (OP1 to force 0.625: U = −0.140625, a gain of
+    // 0.015625), its bot's suggestion; AMX, E01's, is not its to ask for. The human asks
+    // instead to move width to 0.375: U = −0.015625, a gain of 0.140625.
+    let mut members = Council::fifteen(0.5);
+    members[E02] = Member::new("E02", false, 0.625)
+        .act_bonus(-0.375)
+        .thresholds(0.0, 0.1);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    council.extra = "[[amendments]]\nid = \"AMD\"\nsponsors = [\"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act more\"\nposition = { force = 0.625 }\n\n[[amendments]]\nid = \"AMX\"\nsponsors = [\"E01\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act less\"\nposition = { force = 0.25 }\n\n".into();
+    let toml = council
+        .toml()
+        .replacen(
+            "[members.",
+            "[dimensions.width]\nlabel = \"how wide\"\nstatus_quo = 0.0\nsilent = 0.0\n\n[members.",
+            1,
+        )
+        .replace(
+            "ideal = { force = 0.5 }",
+            "ideal = { force = 0.5, width = 0.0 }",
+        )
+        .replace(
+            "ideal = { force = 0.625 }",
+            "ideal = { force = 0.625, width = 0.375 }",
+        )
+        .replace(
+            "salience = { force = 1 }",
+            "salience = { force = 1, width = 1 }",
+        );
+    let model = councilsim::scenario::compile("human.toml", &toml).unwrap();
+    let width = 1u16;
+    assert_eq!(model.dims[width as usize].id, "width");
+    let e02 = ix(&model, "E02");
+    assert!(e02 > 0, "a seat whose rows start past the first");
+    let amd = model.amendments.iter().position(|a| a.id == "AMD").unwrap() as u16;
+    let own = Ask::Soften {
+        dim: width,
+        from: 0.0,
+        to: 0.375,
+    };
+    let mut decider = OneSeat {
+        seat: e02,
+        ask: own,
+        asked: Vec::new(),
+    };
+    let mut log = TraceLog::default();
+    Replication::new(&model).run_decided(7, 0, &mut log, &mut decider);
+    let (request, bot) = decider
+        .asked
+        .iter()
+        .find(|(r, _)| matches!(r.question, councilsim::decision::Question::Ask { .. }))
+        .unwrap();
+    assert_eq!(request.seat as usize, e02);
+    assert_eq!(
+        request.question,
+        councilsim::decision::Question::Ask {
+            draft: 0,
+            delta: 0.0,
+            threshold: 0.0,
+            position: vec![0.5, 0.0],
+            ideal: vec![0.625, 0.375],
+            amendments: vec![(amd, 0.015625)],
+        }
+    );
+    assert_eq!(
+        *bot,
+        councilsim::decision::Choice::Ask(Some(Ask::Amendment(amd)))
+    );
+    let asked = log
+        .entries
+        .iter()
+        .find_map(|(_, e)| match e {
+            TraceEvent::Asked {
+                member, ask, gain, ..
+            } if *member as usize == e02 => Some((*ask, *gain)),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(asked, (own, 0.140625));
+}
+
+#[test]
+fn a_human_sponsor_is_told_whether_the_scenario_tables_its_amendment_whatever_the_gain() {
+    // The amendment council (AM by E01 and E02, leaving the text where it is: gain 0), with
+    // E01 played by a human: it is asked whether to table AM, with the sponsors' mean gain,
+    // and told whether the scenario says "always" (as here) or "if wanted".
+    for (tabling, always) in [("always", true), ("if-wanted", false)] {
+        let toml = amendment_council(0.5, "")
+            .toml()
+            .replace("tabling = \"always\"", &format!("tabling = \"{tabling}\""));
+        let model = councilsim::scenario::compile("t.toml", &toml).unwrap();
+        let e01 = ix(&model, "E01");
+        let mut decider = OneSeat {
+            seat: e01,
+            ask: Ask::Amendment(0),
+            asked: Vec::new(),
+        };
+        Replication::new(&model).run_decided(7, 0, &mut TraceLog::default(), &mut decider);
+        let table = decider
+            .asked
+            .iter()
+            .find_map(|(r, _)| match r.question {
+                councilsim::decision::Question::Table {
+                    ballot,
+                    gain,
+                    always,
+                } => Some((ballot, gain, always)),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(table, (0, 0.0, always), "{tabling}");
+    }
+}
+
+#[test]
+fn a_member_asks_only_for_amendments_it_sponsors() {
+    // E01 (ideal 0.9, r = −0.65: Δ = 0 at the text's 0.5) would gain 0.16 from A0, which
+    // moves OP1 to 0.9, but A0 is E02's: E01 asks instead for the text to move to its ideal
+    // point. (E02, at 0.5, votes yes and asks nothing.)
+    let mut members = Council::fifteen(0.5);
+    members[E01] = Member::new("E01", false, 0.9).act_bonus(-0.65);
+    let mut council = Council::new(members, 0.5);
+    council.consultations = true;
+    council.extra = "[[amendments]]\nid = \"A0\"\nsponsors = [\"E02\"]\naction = \"replace\"\ntarget = \"OP1\"\ntext = \"Decides to act firmly\"\nposition = { force = 0.9 }\n\n".into();
+    let model = council.model();
+    let e01 = ix(&model, "E01") as u16;
+    let asks = asks_of(&model);
+    assert_eq!(
+        asks.first(),
+        Some(&(
+            e01,
+            Ask::Soften {
+                dim: 0,
+                from: 0.5,
+                to: 0.9
+            }
+        )),
+        "{asks:?}"
+    );
 }
