@@ -1050,6 +1050,38 @@ fn a_participant_asks_and_lobbies_by_its_own_delta_against_the_status_quo() {
     }
 }
 
+#[test]
+fn two_participants_each_ask_by_their_own_delta() {
+    // The council of the test above with two invited States, UKR (r = −0.6: Δ = 0.05, an
+    // abstention) and POL (r = −0.8: Δ = −0.15, a no), both with ideal 0.9 and thresholds
+    // a = 0.1, b = 0.05, so both ask. P1, at the text's own 0.5, refuses every move away,
+    // so the text and both Δ stay put all along. Members' Δ come from one pass over the
+    // council; each participant's must be its own (the second participant is the first
+    // test of an agent past the first one outside the council).
+    let mut council = Council::new(Council::fifteen(0.5), 0.5);
+    council.consultations = true;
+    council.extra = "[participants.UKR]\nname = \"Ukraine\"\nstance = { ideal = { force = 0.9 }, act_bonus = -0.6, yes_threshold = 0.1, no_threshold = 0.05 }\n\n[participants.POL]\nname = \"Poland\"\nstance = { ideal = { force = 0.9 }, act_bonus = -0.8, yes_threshold = 0.1, no_threshold = 0.05 }\n\n".to_string();
+    let model = council.model();
+    assert_eq!((model.members.len(), model.agent_count()), (15, 17));
+    let (_, entries) = traced(&model, 0);
+    let mut asked = [0, 0];
+    for (_, e) in &entries {
+        if let TraceEvent::Asked { member, delta, .. } = e {
+            let expected = match member {
+                15 => -0.15, // POL (participants come in id order)
+                16 => 0.05,  // UKR
+                other => panic!("only the participants ask, not {other}"),
+            };
+            assert!(close(*delta, expected), "agent {member}: Δ {delta}");
+            asked[*member as usize - 15] += 1;
+        }
+    }
+    assert!(
+        asked[0] > 0 && asked[1] > 0,
+        "asks per participant: {asked:?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // What a member asks for: ties and stakes at the rounding threshold
 // ---------------------------------------------------------------------------------------
@@ -1498,6 +1530,40 @@ fn a_member_asks_for_a_move_on_the_first_of_its_costliest_dimensions() {
         ],
         "{asks:?}"
     );
+}
+
+#[test]
+fn a_member_with_noise_votes_by_the_thresholds_of_the_ballot_at_hand() {
+    // Two drafts with the same text, salience 0 for everyone (U ≡ 0): every member's Δ is
+    // its r = 0.3 on both ballots, the same bits. E08 votes with noise τ = 0.01; on D1 its
+    // thresholds are a = b = 0.1: P(yes) = σ((0.3 − 0.1)/0.01) = σ(20) ≈ 1 − 2·10⁻⁹. On D2
+    // its yes threshold is 2: P(yes) = σ(−170) ≈ 0 and P(no) = σ((−0.1 − 0.3)/0.01) = σ(−40)
+    // ≈ 0, an abstention. The vote quantiles are remembered per ballot and member for the
+    // exact Δ, so D2 must not reuse D1's (the same Δ, other thresholds).
+    let mut members: Vec<Member> = Council::fifteen(0.5)
+        .into_iter()
+        .map(|m| m.salience(0.0))
+        .collect();
+    members[E01 + 7] = members[E01 + 7].clone().tau(0.01); // E08
+    let mut council = with_second_draft(Council::new(members, 0.5), 0.5);
+    council
+        .extra
+        .push_str("[members.E08.on.\"D2\"]\nyes_threshold = 2.0\n\n");
+    let model = council.model();
+    let e08 = ix(&model, "E08");
+    for r in 0..20 {
+        let (outcome, _) = traced(&model, r);
+        assert_eq!(
+            vote_of(&outcome.ballots[0], e08),
+            Some(Vote::Yes),
+            "r = {r}"
+        );
+        assert_eq!(
+            vote_of(&outcome.ballots[1], e08),
+            Some(Vote::Abstain),
+            "r = {r}"
+        );
+    }
 }
 
 #[test]
