@@ -239,7 +239,7 @@ pub struct Opening {
 }
 
 /// The room file on disk (seats, students, phase, takers), written with group commit: a
-/// change stages its text under the room's lock ([`RoomFile::stage`], no disk), and the
+/// change stages its text under the room's lock (`stage`, no disk), and the
 /// request that made it calls [`RoomFile::sync`] once the room is unlocked, before it
 /// answers. So a student whose seat claim was answered finds it again after a crash, the
 /// room is never locked while the disk is waited for, and forty students joining at once
