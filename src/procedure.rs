@@ -264,6 +264,24 @@ pub fn veto_probability(
     (carried - adopt).max(0.0)
 }
 
+/// An upper bound on P(vetoed) that needs no dynamic program: a ballot is vetoed only if
+/// some veto holder votes no, so P(vetoed) ≤ 1 − Π over veto holders of (1 − P(no)). It
+/// lets a caller that only compares P(vetoed) with a threshold skip both DP passes of
+/// [`veto_probability`] when the bound is already below it (rounding moves the bound and
+/// the DP's value by far less than 10⁻⁹).
+pub fn veto_bound(rules: &Rules, procedural: bool, probs: &[VoteProbabilities]) -> f64 {
+    if procedural {
+        return 0.0;
+    }
+    let none = rules
+        .veto
+        .iter()
+        .filter_map(|v| probs.get(v))
+        .map(|p| 1.0 - p.no)
+        .product::<f64>();
+    1.0 - none
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,5 +457,58 @@ mod tests {
             pass_probability(&probs[..2], &MemberSet::EMPTY, 3, &mut buf),
             0.0
         );
+    }
+
+    /// The bound the meeting uses to skip the withdrawal DP: never below the exact P(vetoed)
+    /// on random Councils (some with P(vetoed) above ½, where a bound that undercut it would
+    /// keep a draft the penholder withdraws), by hand on one veto holder (P(no) = 0.6 ⇒ 0.6),
+    /// and 0 for procedural questions.
+    #[test]
+    fn veto_bound_is_never_below_the_exact_veto_probability() {
+        let rules = council();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut unit = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut buf = Vec::new();
+        let mut above_half = 0;
+        for _ in 0..5_000 {
+            let probs: Vec<VoteProbabilities> = (0..15)
+                .map(|_| {
+                    let yes = unit();
+                    let no = (1.0 - yes) * unit() * unit();
+                    VoteProbabilities {
+                        yes,
+                        no,
+                        abstain: 1.0 - yes - no,
+                    }
+                })
+                .collect();
+            let (_, veto) = adoption_odds(&rules, false, &probs, &mut buf);
+            let bound = veto_bound(&rules, false, &probs);
+            assert!(veto <= bound + 1e-12, "P(vetoed) {veto} > bound {bound}");
+            above_half += usize::from(veto >= 0.5);
+            assert_eq!(veto_bound(&rules, true, &probs), 0.0);
+        }
+        assert!(above_half > 0, "no draw tested the withdrawal side");
+        let mut probs = vec![
+            VoteProbabilities {
+                yes: 1.0,
+                no: 0.0,
+                abstain: 0.0,
+            };
+            15
+        ];
+        probs[2] = VoteProbabilities {
+            yes: 0.0,
+            no: 0.6,
+            abstain: 0.4,
+        };
+        assert!((veto_bound(&rules, false, &probs) - 0.6).abs() < 1e-15);
+        let (_, veto) = adoption_odds(&rules, false, &probs, &mut buf);
+        assert!((veto - 0.6).abs() < 1e-15, "{veto}");
     }
 }

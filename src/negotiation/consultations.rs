@@ -127,6 +127,11 @@ impl Replication<'_> {
             }
             let before = match current {
                 Some(e) => e,
+                // The members' Δ on the text as it stands were just computed (who asks).
+                None if asking_at == Some(self.version[d]) => {
+                    s.deltas.copy_from_slice(&s.asking);
+                    self.expectation_of_deltas(d, &mut s)
+                }
                 None => self.expectation(d, self.texts[d].position(), &mut s),
             };
             // Members with the same stance often make the same ask; on an unchanged text the
@@ -577,10 +582,32 @@ impl Replication<'_> {
     /// The penholder's view of a text at `position` as draft `d`: exact P(adopt) from every
     /// member's independent vote probabilities, and its own Δ.
     pub(super) fn expectation(&self, d: usize, position: &[f64], s: &mut Scratch) -> Expectation {
+        self.member_deltas(d, position, &mut s.deltas);
+        self.expectation_of_deltas(d, s)
+    }
+
+    /// [`Self::expectation`] for a text whose members' Δ are already in `s.deltas`.
+    fn expectation_of_deltas(&self, d: usize, s: &mut Scratch) -> Expectation {
+        let model = self.model;
+        self.member_probabilities(d, s);
+        let p_adopt = procedure::adoption_probability(
+            &model.rules,
+            model.drafts[d].procedural,
+            &s.probs,
+            &mut s.dp,
+        );
+        Expectation {
+            p_adopt,
+            value: s.deltas[model.drafts[d].penholder as usize],
+        }
+    }
+
+    /// Every member's vote probabilities on draft `d` (`s.probs`) from its Δ in `s.deltas`,
+    /// remembered per member and exact Δ.
+    pub(super) fn member_probabilities(&self, d: usize, s: &mut Scratch) {
         let model = self.model;
         let n = model.members.len();
         let b = model.draft_ballot[d] as usize;
-        self.member_deltas(d, position, &mut s.deltas);
         let rows = s
             .deltas
             .iter()
@@ -602,16 +629,6 @@ impl Replication<'_> {
                     abstain: p.abstain * t + (1.0 - t),
                 }
             });
-        }
-        let p_adopt = procedure::adoption_probability(
-            &model.rules,
-            model.drafts[d].procedural,
-            &s.probs,
-            &mut s.dp,
-        );
-        Expectation {
-            p_adopt,
-            value: s.deltas[model.drafts[d].penholder as usize],
         }
     }
 

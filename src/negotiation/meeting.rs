@@ -44,6 +44,8 @@ impl Replication<'_> {
             }
         }
         let mut s = std::mem::take(&mut self.scratch);
+        // Ideal points and pressure may have moved since the last meeting.
+        s.utilities_of = None;
         for b in meeting.first as usize..meeting.end as usize {
             let ballot = model.ballots[b];
             if let Some(condition) = model.conditions[b] {
@@ -122,9 +124,9 @@ impl Replication<'_> {
         let model = self.model;
         let motion = &model.motions[m];
         let d = motion.draft as usize;
+        self.text_utilities(d, s);
         for i in 0..model.members.len() {
-            s.deltas[i] = model.draft_stance(d, i).yes
-                - self.draft_delta(i, d, self.texts[d].position())
+            s.deltas[i] = model.draft_stance(d, i).yes - self.draft_delta_at(i, d, s.utilities[i])
                 + model.stance(b, i).bonus;
         }
         if !self.tabled(b, motion.tabling, &motion.movers, s, tracer, decider) {
@@ -179,10 +181,10 @@ impl Replication<'_> {
             self.skip(b, BallotStatus::Lapsed, 0.0, tracer);
             return;
         }
+        self.text_utilities(d, s);
         for i in 0..model.members.len() {
-            s.deltas[i] = self.utility(i, amended.position())
-                - self.utility(i, self.texts[d].position())
-                + model.stance(b, i).bonus;
+            s.deltas[i] =
+                self.utility(i, amended.position()) - s.utilities[i] + model.stance(b, i).bonus;
         }
         if self.tabled(
             b,
@@ -213,15 +215,32 @@ impl Replication<'_> {
         let draft = &model.drafts[d];
         // A human penholder may withdraw even a draft the scenario says is put to the vote.
         let human = D::ACTIVE && decider.controls(draft.penholder as usize);
-        if !draft.force_vote || human {
-            let text = std::mem::take(&mut self.texts[d]);
-            let expectation = self.expectation(d, text.position(), s);
-            self.texts[d] = text;
+        self.text_utilities(d, s);
+        for i in 0..model.members.len() {
+            s.deltas[i] = self.draft_delta_at(i, d, s.utilities[i]);
+        }
+        // The penholder withdraws at P(vetoed) ≥ ½: where even the bound on it is below,
+        // a bot penholder puts the draft to the vote without either DP pass.
+        let weighed = !draft.force_vote || human;
+        if weighed {
+            self.member_probabilities(d, s);
+        }
+        if weighed
+            && (human
+                || procedure::veto_bound(&model.rules, draft.procedural, &s.probs)
+                    >= WITHDRAW_AT - 1e-9)
+        {
+            let p_adopt = procedure::adoption_probability(
+                &model.rules,
+                draft.procedural,
+                &s.probs,
+                &mut s.dp,
+            );
             let p_veto = procedure::veto_probability(
                 &model.rules,
                 draft.procedural,
                 &s.probs,
-                expectation.p_adopt,
+                p_adopt,
                 &mut s.dp,
             );
             let mut withdraw = !draft.force_vote && p_veto >= WITHDRAW_AT;
@@ -232,7 +251,7 @@ impl Replication<'_> {
                     question: Question::Withdraw {
                         draft: d as u16,
                         ballot: b as u16,
-                        p_adopt: expectation.p_adopt,
+                        p_adopt,
                         p_veto,
                         force_vote: draft.force_vote,
                     },
@@ -245,15 +264,26 @@ impl Replication<'_> {
                 return;
             }
         }
-        for i in 0..model.members.len() {
-            s.deltas[i] = self.draft_delta(i, d, self.texts[d].position());
-        }
         let record = self.vote(b, draft.procedural, s, tracer, decider);
         // The new status quo matters only to drafts still to come (none after the last).
         let later_draft = model.draft_ballot.iter().any(|&later| later as usize > b);
         if record.status == BallotStatus::Adopted && later_draft {
             self.move_status_quo(d, tracer);
         }
+    }
+
+    /// Every member's U_i(T) for draft `d`'s current text into `s.utilities`, computed once
+    /// per text version while the meeting lasts (see `Scratch::utilities`).
+    fn text_utilities(&self, d: usize, s: &mut Scratch) {
+        let key = (d, self.version[d]);
+        if s.utilities_of == Some(key) {
+            return;
+        }
+        let position = self.texts[d].position();
+        for (i, u) in s.utilities.iter_mut().enumerate() {
+            *u = self.utility(i, position);
+        }
+        s.utilities_of = Some(key);
     }
 
     /// Whether a motion or amendment is put to the vote: always, or if its movers or

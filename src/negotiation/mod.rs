@@ -68,6 +68,12 @@ pub(crate) struct Scratch {
     common: Vec<Vote>,
     /// Each co-penholder's E on the text before a change, for joint weighing.
     pen_before: Vec<f64>,
+    /// Every member's U_i(T) for the text of draft `utilities_of.0` at version
+    /// `utilities_of.1`, during a meeting: its motion, each amendment and the draft itself
+    /// all weigh the same text, and nothing moves ideal points while the Council votes.
+    utilities: Vec<f64>,
+    /// Which (draft, text version) `utilities` holds; cleared when a meeting opens.
+    utilities_of: Option<(usize, u32)>,
     memo: memo::ProbabilityMemo,
     /// Each member's vote quantiles on each ballot by exact Δ (row `ballot * members +
     /// member`): what its vote draw is compared with.
@@ -195,6 +201,8 @@ impl<'m> Replication<'m> {
                 own: vec![Vote::Abstain; n],
                 common: vec![Vote::Abstain; model.blocs.len()],
                 pen_before: vec![0.0; n],
+                utilities: vec![0.0; n],
+                utilities_of: None,
                 memo: memo::ProbabilityMemo::new(model.prob_rows),
                 quantiles: memo::DeltaMemo::new(model.ballots.len() * n),
                 bot_vote: vec![Vote::Abstain; n],
@@ -366,6 +374,13 @@ impl<'m> Replication<'m> {
     /// the status quo in force unless the member's stance on d names another text.
     #[inline]
     fn draft_delta(&self, i: usize, d: usize, position: &[f64]) -> f64 {
+        self.draft_delta_at(i, d, self.utility(i, position))
+    }
+
+    /// [`Self::draft_delta`] for a text member `i` values at `own` = U_i(T) (the same
+    /// operations, so the same bits).
+    #[inline]
+    fn draft_delta_at(&self, i: usize, d: usize, own: f64) -> f64 {
         let model = self.model;
         let n = model.members.len();
         let stance = model.draft_stance(d, i);
@@ -375,7 +390,7 @@ impl<'m> Replication<'m> {
             Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
             Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
         };
-        self.utility(i, position) - reference + stance.bonus + self.pressure[d * n + i]
+        own - reference + stance.bonus + self.pressure[d * n + i]
     }
 
     /// Every member's Δ for draft `d` at `position` into `out`, each exactly as
