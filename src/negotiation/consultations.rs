@@ -232,7 +232,12 @@ impl Replication<'_> {
 
     /// The position of draft `d`'s current text with amendment `a` applied, or `None` if
     /// the amendment has lapsed on it; remembered in `s.amended` for the text's version.
-    fn amended_position<'s>(&self, a: usize, d: usize, s: &'s mut Scratch) -> Option<&'s [f64]> {
+    pub(super) fn amended_position<'s>(
+        &self,
+        a: usize,
+        d: usize,
+        s: &'s mut Scratch,
+    ) -> Option<&'s [f64]> {
         let model = self.model;
         let k = model.dim_count();
         let version = self.version[d];

@@ -174,18 +174,22 @@ impl Replication<'_> {
             self.skip(b, BallotStatus::Incorporated, 0.0, tracer);
             return;
         }
-        let mut amended = std::mem::take(&mut s.text);
-        amended.copy_from(&self.texts[d]);
-        if !amended.apply(model, amendment.action) {
-            s.text = amended;
-            self.skip(b, BallotStatus::Lapsed, 0.0, tracer);
-            return;
+        // The amended text's position, remembered per text version as consultations left it
+        // (the same bits as applying the amendment to a copy of the text).
+        let mut amended = std::mem::take(&mut s.asked);
+        match self.amended_position(a, d, s) {
+            Some(position) => amended.copy_from_slice(position),
+            None => {
+                s.asked = amended;
+                self.skip(b, BallotStatus::Lapsed, 0.0, tracer);
+                return;
+            }
         }
         self.text_utilities(d, s);
         for i in 0..model.members.len() {
-            s.deltas[i] =
-                self.utility(i, amended.position()) - s.utilities[i] + model.stance(b, i).bonus;
+            s.deltas[i] = self.utility(i, &amended) - s.utilities[i] + model.stance(b, i).bonus;
         }
+        s.asked = amended;
         if self.tabled(
             b,
             amendment.tabling,
@@ -196,11 +200,12 @@ impl Replication<'_> {
         ) {
             let record = self.vote(b, amendment.procedural, s, tracer, decider);
             if record.status == BallotStatus::Adopted {
-                self.texts[d].copy_from(&amended);
+                // The text as amended, made as its position was (the same operations on the
+                // same text, so the same bits).
+                self.texts[d].apply(model, amendment.action);
                 self.version[d] += 1;
             }
         }
-        s.text = amended;
     }
 
     fn draft<T: Tracer, D: Decider>(
