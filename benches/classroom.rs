@@ -77,6 +77,8 @@ fn main() {
     );
     let dir =
         std::env::temp_dir().join(format!("councilsim-classroom-bench-{}", std::process::id()));
+    // A directory left by an earlier run with the same process id would hold its game.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let game = dir.join("bench.game.jsonl");
     let mut child = Command::new(env!("CARGO_BIN_EXE_councilsim"))

@@ -147,16 +147,23 @@ impl Council {
     }
 }
 
-/// A fresh temporary directory for one test.
+/// A fresh temporary directory for one test, created exclusively: a directory left by an
+/// earlier run whose process id was the same (ids are reused) is skipped, never shared,
+/// so no test sees another's files.
 pub fn temp_dir() -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "councilsim-test-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    loop {
+        let dir = std::env::temp_dir().join(format!(
+            "councilsim-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst)
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return dir,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => panic!("cannot create {}: {e}", dir.display()),
+        }
+    }
 }
 
 /// Writes `text` to `name` in a fresh temporary directory and returns its path.
