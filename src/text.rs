@@ -97,6 +97,16 @@ impl Text {
         self.finish_dimension(model, dim);
     }
 
+    /// The position the text would have after [`Text::reword`]`(model, dim, target)`, into
+    /// `out`, without changing the text: the same operations, so the same bits. The
+    /// penholder weighs moves and compromises by their position alone, and copying the
+    /// whole text for each weighing cost more than the weighing's arithmetic.
+    pub fn reworded_position(&self, model: &Model, dim: usize, target: f64, out: &mut [f64]) {
+        out.copy_from_slice(&self.position);
+        let shift = self.shift[dim] + (target - self.position[dim]);
+        out[dim] = self.dimension_position(model, dim, shift);
+    }
+
     /// Recomputes the cached position from provisions and shifts, in
     /// O(dimensions + provision entries).
     pub fn recompute(&mut self, model: &Model) {
@@ -117,16 +127,22 @@ impl Text {
 
     /// Position on `d` from the sums of the last [`Text::recompute`] and the shift.
     fn finish_dimension(&mut self, model: &Model, d: usize) {
+        self.position[d] = self.dimension_position(model, d, self.shift[d]);
+    }
+
+    /// Position on `d` from the sums of the last [`Text::recompute`] and `shift`.
+    #[inline]
+    fn dimension_position(&self, model: &Model, d: usize, shift: f64) -> f64 {
         let dim = &model.dims[d];
         let base = if self.count[d] > 0 {
             self.sum[d] / self.count[d] as f64
         } else {
             dim.silent
         };
-        let x = (base + self.shift[d]).clamp(dim.lo, dim.hi);
+        let x = (base + shift).clamp(dim.lo, dim.hi);
         // A dimension that counts things takes whole numbers only, whatever produced the
         // position: a mean of provisions, a move or a compromise.
-        self.position[d] = dim.snap(x);
+        dim.snap(x)
     }
 
     /// Whether the text says anything on dimension `d`: a present provision sets it, or
@@ -145,4 +161,54 @@ pub fn substance_distance(model: &Model, a: &[f64], b: &[f64]) -> f64 {
         .zip(a.iter().zip(b))
         .map(|(dim, (x, y))| (x - y).abs() / (dim.hi - dim.lo))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The penholder weighs a move by `reworded_position` and then carries it out by
+    /// `reword`: both must give the same bits on every dimension (whole-numbered ones too),
+    /// for targets inside and outside the range, on texts already moved, and the weighing
+    /// must leave the text as it was.
+    #[test]
+    fn a_reworded_position_is_the_position_after_rewording_bit_for_bit() {
+        for (name, source) in [
+            (
+                "ukraine.toml",
+                include_str!("../scenarios/ukraine-2025-unsc.toml"),
+            ),
+            (
+                "g4.toml",
+                include_str!("../scenarios/reform/g4-25-seats.toml"),
+            ),
+        ] {
+            let model = crate::scenario::compile(name, source).unwrap();
+            let k = model.dim_count();
+            let mut out = vec![0.0; k];
+            let mut checked = 0;
+            for d in 0..model.drafts.len() {
+                let mut text = Text::new(&model);
+                text.reset_to_draft(&model, d);
+                for step in 0..40 {
+                    let dim = step % k;
+                    let range = &model.dims[dim];
+                    let span = range.hi - range.lo;
+                    let target = range.lo - 0.25 * span + (step as f64 * 0.173 % 1.5) * span;
+                    let before = text.position().to_vec();
+                    text.reworded_position(&model, dim, target, &mut out);
+                    assert_eq!(text.position(), &before[..], "weighing changed the text");
+                    text.reword(&model, dim, target);
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(
+                        bits(&out),
+                        bits(text.position()),
+                        "{name} draft {d} dim {dim}"
+                    );
+                    checked += 1;
+                }
+            }
+            assert!(checked > 0);
+        }
+    }
 }

@@ -170,7 +170,7 @@ impl Replication<'_> {
                 flexibility,
                 weighing,
             ));
-            current = Some(self.answer(i, d, ask, weighing, &mut s, tracer));
+            current = Some(self.answer(i, d, ask, weighing, tracer));
         }
         self.scratch = s;
         self.schedule_round(d);
@@ -340,8 +340,7 @@ impl Replication<'_> {
     /// How the penholder weighs an ask. It values the text as asked and, for a softening
     /// when compromises are allowed, the asker's compromise (the move cut by the asker's
     /// flexibility φ: to `from + (1 − φ)·(to − from)`), by E = P(adopt)·Δ_pen, and picks
-    /// whichever raises E over `before` most; if neither does, it refuses. The compromise
-    /// text is left in `s.compromise`. Unless `exact` (a tracer
+    /// whichever raises E over `before` most; if neither does, it refuses. Unless `exact` (a tracer
     /// reports every E), an option that could not beat the best so far whatever its
     /// P(adopt) is not given one (see [`Self::expectation_above`]): the verdict is the same.
     fn weigh(
@@ -354,17 +353,6 @@ impl Replication<'_> {
         s: &mut Scratch,
     ) -> Weighing {
         let model = self.model;
-        if model.drafts[d].joint {
-            let mut candidate = std::mem::take(&mut s.text);
-            candidate.copy_from(&self.texts[d]);
-            match ask {
-                Ask::Amendment(a) => {
-                    candidate.apply(model, model.amendments[a as usize].action);
-                }
-                Ask::Soften { dim, to, .. } => candidate.reword(model, dim as usize, to),
-            }
-            return self.weigh_jointly(i, d, ask, before, candidate, s);
-        }
         // Only the position of the text as asked is weighed ([`Self::answer`] writes an
         // accepted ask into the text itself). An amendment's is remembered per text version
         // (see `amended_position`), the same bits as applying it to a copy of the text; a
@@ -376,12 +364,13 @@ impl Replication<'_> {
                 position.copy_from_slice(amended.unwrap_or(self.texts[d].position()));
             }
             Ask::Soften { dim, to, .. } => {
-                let mut candidate = std::mem::take(&mut s.text);
-                candidate.copy_from(&self.texts[d]);
-                candidate.reword(model, dim as usize, to);
-                position.copy_from_slice(candidate.position());
-                s.text = candidate;
+                self.texts[d].reworded_position(model, dim as usize, to, &mut position)
             }
+        }
+        if model.drafts[d].joint {
+            let weighing = self.weigh_jointly(i, d, ask, before, &position, s);
+            s.asked = position;
+            return weighing;
         }
         let mut best = (Verdict::Refused, before.expected() + MIN_GAIN);
         let full = self.expectation_above(d, &position, best.1, exact, s);
@@ -406,8 +395,8 @@ impl Replication<'_> {
 
     /// The asker's compromise on a move, when the scenario allows compromises and the
     /// asker's flexibility φ is strictly between 0 and 1: the move cut to
-    /// `from + (1 − φ)·(to − from)` (snapped on a whole-number dimension), written into
-    /// `s.compromise`, with its target and E (E by [`Self::expectation_above`] with
+    /// `from + (1 − φ)·(to − from)` (snapped on a whole-number dimension), with its target
+    /// and E (E by [`Self::expectation_above`] with
     /// `threshold` and `exact`). Shared by [`Self::weigh`] and [`Self::weigh_jointly`],
     /// which differ only in how they compare the options.
     fn weigh_compromise(
@@ -429,9 +418,8 @@ impl Replication<'_> {
         }
         let target = model.dims[dim as usize].snap(from + share * (to - from));
         let mut offer = std::mem::take(&mut s.compromise);
-        offer.copy_from(&self.texts[d]);
-        offer.reword(model, dim as usize, target);
-        let e = self.expectation_above(d, offer.position(), threshold, exact, s);
+        self.texts[d].reworded_position(model, dim as usize, target, &mut offer);
+        let e = self.expectation_above(d, &offer, threshold, exact, s);
         s.compromise = offer;
         Some((target, e))
     }
@@ -439,14 +427,15 @@ impl Replication<'_> {
     /// [`Self::weigh`] for co-penholders without a lead: an option is acceptable only if it
     /// raises every penholder's E_j = P(adopt)·Δ_j, and of the acceptable ones the penholders
     /// take the one whose smallest rise is largest; if none is acceptable, they refuse.
-    /// `candidate` holds the text as asked. (E of the first listed penholder is reported.)
+    /// `asked` is the position of the text as asked. (E of the first listed penholder is
+    /// reported.)
     fn weigh_jointly(
         &self,
         i: usize,
         d: usize,
         ask: Ask,
         before: Expectation,
-        candidate: crate::text::Text,
+        asked: &[f64],
         s: &mut Scratch,
     ) -> Weighing {
         let model = self.model;
@@ -463,13 +452,12 @@ impl Replication<'_> {
                 .map(|j| e.p_adopt * s.deltas[j] - s.pen_before[j])
                 .fold(f64::INFINITY, f64::min)
         };
-        let full = self.expectation(d, candidate.position(), s);
+        let full = self.expectation(d, asked, s);
         let mut best = (Verdict::Refused, MIN_GAIN);
         let rise = smallest_rise(full, s);
         if rise > best.1 {
             best = (Verdict::Accepted, rise);
         }
-        s.text = candidate;
         // Co-penholders compare rises of E, not E itself: every E is computed.
         let compromise = self.weigh_compromise(i, d, ask, f64::NEG_INFINITY, true, s);
         let compromise = compromise.inspect(|&(target, e)| {
@@ -495,7 +483,6 @@ impl Replication<'_> {
         d: usize,
         ask: Ask,
         weighing: Weighing,
-        s: &mut Scratch,
         tracer: &mut T,
     ) -> Expectation {
         let model = self.model;
@@ -519,8 +506,13 @@ impl Replication<'_> {
                 full
             }
             Verdict::Compromise(_) => {
-                self.texts[d].copy_from(&s.compromise);
-                compromise.map_or(before, |(_, e)| e)
+                // The compromise as weighed: the same move of the same text, so the same bits.
+                if let (Some((target, e)), Ask::Soften { dim, .. }) = (compromise, ask) {
+                    self.texts[d].reword(model, dim as usize, target);
+                    e
+                } else {
+                    before
+                }
             }
             Verdict::Refused => before,
         };

@@ -56,7 +56,8 @@ impl Event {
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     text: Text,
-    compromise: Text,
+    /// The position of the asker's compromise as the penholder weighs it.
+    compromise: Vec<f64>,
     /// The position of the text as an ask would make it (the penholder weighs it).
     asked: Vec<f64>,
     deltas: Vec<f64>,
@@ -192,7 +193,7 @@ impl<'m> Replication<'m> {
             epoch: 0,
             scratch: Scratch {
                 text: Text::new(model),
-                compromise: Text::new(model),
+                compromise: vec![0.0; model.dim_count()],
                 asked: vec![0.0; model.dim_count()],
                 deltas: vec![0.0; n],
                 asking: vec![0.0; n],
