@@ -677,6 +677,7 @@ impl Replication<'_> {
         let from = self.ideal[i * k + dim];
         let to = (from + step).clamp(range.lo, range.hi);
         self.ideal[i * k + dim] = to;
+        self.ideal_by_dim[dim * model.agent_count() + i] = to;
         self.refresh_status_quo_utility(i);
         if T::ENABLED {
             tracer.record(

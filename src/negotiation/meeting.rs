@@ -186,8 +186,9 @@ impl Replication<'_> {
             }
         }
         self.text_utilities(d, s);
+        self.member_utilities(&amended, &mut s.deltas);
         for i in 0..model.members.len() {
-            s.deltas[i] = self.utility(i, &amended) - s.utilities[i] + model.stance(b, i).bonus;
+            s.deltas[i] = s.deltas[i] - s.utilities[i] + model.stance(b, i).bonus;
         }
         s.asked = amended;
         if self.tabled(
@@ -284,10 +285,7 @@ impl Replication<'_> {
         if s.utilities_of == Some(key) {
             return;
         }
-        let position = self.texts[d].position();
-        for (i, u) in s.utilities.iter_mut().enumerate() {
-            *u = self.utility(i, position);
-        }
+        self.member_utilities(self.texts[d].position(), &mut s.utilities);
         s.utilities_of = Some(key);
     }
 

@@ -23,6 +23,18 @@ use crate::text::Text;
 use crate::trace::{TraceEvent, Tracer};
 use rand_chacha::ChaCha8Rng;
 
+/// `rows` laid out `row * k + dim` (ideal points, saliences) as `dim * rows + row`.
+fn by_dimension(rows: &[f64], k: usize) -> Vec<f64> {
+    let count = rows.len() / k.max(1);
+    let mut out = vec![0.0; rows.len()];
+    for (row, values) in rows.chunks_exact(k.max(1)).enumerate() {
+        for (dim, &x) in values.iter().enumerate() {
+            out[dim * count + row] = x;
+        }
+    }
+    out
+}
+
 /// Something that happens at a minute of the negotiation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Event {
@@ -124,6 +136,15 @@ pub struct Replication<'m> {
     instruction_pending: bool,
     /// Ideal points, moved by capital instructions (`member * dims + dim`).
     ideal: Vec<f64>,
+    /// The same ideal points by dimension (`dim * agents + agent`), kept in step with
+    /// `ideal`: every member's utility of one text is then one pass per dimension over
+    /// contiguous columns, which the compiler runs several members at a time (see
+    /// [`Self::member_utilities`]).
+    ideal_by_dim: Vec<f64>,
+    /// `ideal_by_dim` at the scenario's ideal points, where every replication starts.
+    initial_ideal_by_dim: Vec<f64>,
+    /// Saliences by dimension (`dim * agents + agent`), as `ideal_by_dim`.
+    salience_by_dim: Vec<f64>,
     /// The status quo in force: the scenario's, moved by every adopted draft on the
     /// dimensions its text speaks to.
     status_quo: Vec<f64>,
@@ -177,6 +198,9 @@ impl<'m> Replication<'m> {
             finished: false,
             instruction_pending: false,
             ideal: model.members.ideal.clone(),
+            ideal_by_dim: by_dimension(&model.members.ideal, model.dim_count()),
+            initial_ideal_by_dim: by_dimension(&model.members.ideal, model.dim_count()),
+            salience_by_dim: by_dimension(&model.members.salience, model.dim_count()),
             status_quo: model.status_quo_position.clone(),
             status_quo_utility: vec![0.0; model.agent_count()],
             initial_status_quo_utility: Vec::new(),
@@ -296,6 +320,8 @@ impl<'m> Replication<'m> {
         self.finished = false;
         self.instruction_pending = false;
         self.ideal.copy_from_slice(&model.members.ideal);
+        self.ideal_by_dim
+            .copy_from_slice(&self.initial_ideal_by_dim);
         self.status_quo_utility
             .copy_from_slice(&self.initial_status_quo_utility);
         for (d, text) in self.texts.iter_mut().enumerate() {
@@ -400,26 +426,52 @@ impl<'m> Replication<'m> {
     /// per member and dimension.
     fn member_deltas(&self, d: usize, position: &[f64], out: &mut [f64]) {
         let model = self.model;
-        let m = &model.members;
-        let n = m.len();
-        let k = model.dim_count();
+        let n = model.members.len();
         let b = model.draft_ballot[d] as usize;
-        let rows = self.ideal[..n * k]
-            .chunks_exact(k)
-            .zip(m.salience[..n * k].chunks_exact(k))
+        self.member_utilities(position, out);
+        let rows = out[..n]
+            .iter_mut()
             .zip(&model.stances[b * n..(b + 1) * n])
-            .zip(&self.pressure[d * n..(d + 1) * n])
-            .zip(&mut out[..n]);
-        for (i, ((((ideal, salience), stance), &pressure), out)) in rows.enumerate() {
+            .zip(&self.pressure[d * n..(d + 1) * n]);
+        for (i, ((out, stance), &pressure)) in rows.enumerate() {
             let reference = match stance.reference {
                 Reference::StatusQuo => self.status_quo_utility[i],
                 Reference::Draft(e) => self.utility(i, self.texts[e as usize].position()),
                 Reference::Circulated(e) => self.utility(i, model.circulated(e as usize)),
                 Reference::Position(r) => self.utility(i, model.reference_position(r as usize)),
             };
-            let own = behaviour::utility(ideal, salience, position, model.distance_exponent);
-            *out = own - reference + stance.bonus + pressure;
+            *out = *out - reference + stance.bonus + pressure;
         }
+    }
+
+    /// Every member's U_i at `position` into `out[..members]`, each exactly as
+    /// [`behaviour::utility`] computes it: the loss summed over dimensions in order from
+    /// 0.0, then negated. The passes go dimension by dimension over the columns of
+    /// `ideal_by_dim` and `salience_by_dim`, so one member's sum is never reassociated
+    /// (the same bits), while neighbouring members are computed side by side.
+    fn member_utilities(&self, position: &[f64], out: &mut [f64]) {
+        let model = self.model;
+        let n = model.members.len();
+        let agents = self.status_quo_utility.len();
+        let out = &mut out[..n];
+        out.fill(0.0);
+        let p = model.distance_exponent;
+        for (dim, &at) in position.iter().enumerate() {
+            let ideal = &self.ideal_by_dim[dim * agents..dim * agents + n];
+            let salience = &self.salience_by_dim[dim * agents..dim * agents + n];
+            let columns = out.iter_mut().zip(ideal).zip(salience);
+            if p == 2.0 {
+                for ((loss, &x), &s) in columns {
+                    let gap = x - at;
+                    *loss += s * (gap * gap);
+                }
+            } else {
+                for ((loss, &x), &s) in columns {
+                    *loss += s * behaviour::distance_term(x - at, p);
+                }
+            }
+        }
+        out.iter_mut().for_each(|loss| *loss = -*loss);
     }
 
     /// Δ of agent `a` (a member, or a participant at `members + p`) for draft `d` at
@@ -467,6 +519,50 @@ impl<'m> Replication<'m> {
                     draft: d as u16,
                     position: self.status_quo.clone(),
                 },
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::NoTrace;
+
+    /// `member_utilities` (by dimension, several members at a time) gives every member's
+    /// utility bit for bit as `utility` does (one member's row), for the quadratic loss and
+    /// another exponent, after capital instructions have moved ideal points in both layouts.
+    #[test]
+    fn member_utilities_are_each_members_utility_bit_for_bit() {
+        let source = include_str!("../../scenarios/ukraine-2025-unsc.toml");
+        for p in ["2", "1.5"] {
+            let text = source.replace(
+                "distance_exponent = 2 ",
+                &format!("distance_exponent = {p} "),
+            );
+            let model = crate::scenario::compile("seed.toml", &text).unwrap();
+            let mut replication = Replication::new(&model);
+            let n = model.members.len();
+            let k = model.dim_count();
+            let mut out = vec![0.0; n];
+            let mut moved = false;
+            for r in 0..20 {
+                replication.run(7, r, &mut NoTrace);
+                moved |= replication.ideal != model.members.ideal;
+                for step in 0..10 {
+                    let position: Vec<f64> = (0..k)
+                        .map(|d| ((r * 10 + step) as f64 * 0.37 + d as f64 * 0.11) % 1.0)
+                        .collect();
+                    replication.member_utilities(&position, &mut out);
+                    for (i, u) in out.iter().enumerate() {
+                        let one = replication.utility(i, &position);
+                        assert_eq!(u.to_bits(), one.to_bits(), "p {p}, member {i}");
+                    }
+                }
+            }
+            assert!(
+                moved,
+                "no instruction moved an ideal point: the test lost its point"
             );
         }
     }
