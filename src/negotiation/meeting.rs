@@ -125,9 +125,10 @@ impl Replication<'_> {
         let motion = &model.motions[m];
         let d = motion.draft as usize;
         self.text_utilities(d, s);
+        s.deltas.copy_from_slice(&s.utilities);
+        self.deltas_of_utilities(d, &mut s.deltas);
         for i in 0..model.members.len() {
-            s.deltas[i] = model.draft_stance(d, i).yes - self.draft_delta_at(i, d, s.utilities[i])
-                + model.stance(b, i).bonus;
+            s.deltas[i] = model.draft_stance(d, i).yes - s.deltas[i] + model.stance(b, i).bonus;
         }
         if !self.tabled(b, motion.tabling, &motion.movers, s, tracer, decider) {
             return false;
@@ -222,9 +223,8 @@ impl Replication<'_> {
         // A human penholder may withdraw even a draft the scenario says is put to the vote.
         let human = D::ACTIVE && decider.controls(draft.penholder as usize);
         self.text_utilities(d, s);
-        for i in 0..model.members.len() {
-            s.deltas[i] = self.draft_delta_at(i, d, s.utilities[i]);
-        }
+        s.deltas.copy_from_slice(&s.utilities);
+        self.deltas_of_utilities(d, &mut s.deltas);
         // The penholder withdraws at P(vetoed) ≥ ½: where even the bound on it is below,
         // a bot penholder puts the draft to the vote without either DP pass.
         let weighed = !draft.force_vote || human;

@@ -401,13 +401,7 @@ impl<'m> Replication<'m> {
     /// the status quo in force unless the member's stance on d names another text.
     #[inline]
     fn draft_delta(&self, i: usize, d: usize, position: &[f64]) -> f64 {
-        self.draft_delta_at(i, d, self.utility(i, position))
-    }
-
-    /// [`Self::draft_delta`] for a text member `i` values at `own` = U_i(T) (the same
-    /// operations, so the same bits).
-    #[inline]
-    fn draft_delta_at(&self, i: usize, d: usize, own: f64) -> f64 {
+        let own = self.utility(i, position);
         let model = self.model;
         let n = model.members.len();
         let stance = model.draft_stance(d, i);
@@ -425,11 +419,17 @@ impl<'m> Replication<'m> {
     /// bits), in one pass over the members' rows: no call, bounds check or stance lookup
     /// per member and dimension.
     fn member_deltas(&self, d: usize, position: &[f64], out: &mut [f64]) {
+        self.member_utilities(position, out);
+        self.deltas_of_utilities(d, out);
+    }
+
+    /// Every member's Δ for draft `d` in place of its U_i(T) in `values`, each as
+    /// [`Self::draft_delta`] computes it (the same operations, so the same bits).
+    fn deltas_of_utilities(&self, d: usize, values: &mut [f64]) {
         let model = self.model;
         let n = model.members.len();
         let b = model.draft_ballot[d] as usize;
-        self.member_utilities(position, out);
-        let rows = out[..n]
+        let rows = values[..n]
             .iter_mut()
             .zip(&model.stances[b * n..(b + 1) * n])
             .zip(&self.pressure[d * n..(d + 1) * n]);
