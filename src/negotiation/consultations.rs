@@ -94,7 +94,9 @@ impl Replication<'_> {
             }
             let (delta, threshold) = if i < n {
                 if asking_at != Some(self.version[d]) {
-                    self.member_deltas(d, self.texts[d].position(), &mut s.asking);
+                    self.member_utilities(self.texts[d].position(), &mut s.asking_utility);
+                    s.asking.copy_from_slice(&s.asking_utility);
+                    self.deltas_of_utilities(d, &mut s.asking);
                     asking_at = Some(self.version[d]);
                 }
                 (s.asking[i], model.draft_stance(d, i).yes)
@@ -107,7 +109,8 @@ impl Replication<'_> {
             } else if delta > threshold {
                 continue;
             } else {
-                self.choose_ask(i, d, &mut s)
+                let known = (i < n).then(|| s.asking_utility[i]);
+                self.choose_ask(i, d, known, &mut s)
             };
             let Some((ask, gain)) = chosen else {
                 continue;
@@ -182,10 +185,17 @@ impl Replication<'_> {
     /// declared amendment is skipped by every sponsor (memory per amendment), a refused move
     /// only by the member refused, and only on the dimension it was refused on — if that is
     /// still the dimension that costs it most, the member asks nothing (memory per asker).
-    fn choose_ask(&self, i: usize, d: usize, s: &mut Scratch) -> Option<(Ask, f64)> {
+    /// `known` is the asker's utility of the text as it stands, if the caller has it.
+    fn choose_ask(
+        &self,
+        i: usize,
+        d: usize,
+        known: Option<f64>,
+        s: &mut Scratch,
+    ) -> Option<(Ask, f64)> {
         let model = self.model;
         let text = &self.texts[d];
-        let now_utility = self.utility(i, text.position());
+        let now_utility = known.unwrap_or_else(|| self.utility(i, text.position()));
         let version = self.version[d] + 1;
         let mut best: Option<(Ask, f64)> = None;
         for (a, amendment) in model.amendments.iter().enumerate() {
@@ -277,7 +287,7 @@ impl Replication<'_> {
         let bot = if delta > threshold {
             None
         } else {
-            self.choose_ask(i, d, s)
+            self.choose_ask(i, d, None, s)
         };
         let text = &self.texts[d];
         let now_utility = self.utility(i, text.position());

@@ -75,6 +75,8 @@ pub(crate) struct Scratch {
     deltas: Vec<f64>,
     /// Every member's Δ on the text as it stands in a consultation round (who asks).
     asking: Vec<f64>,
+    /// Every member's U_i of that text (what an ask gains is measured from).
+    asking_utility: Vec<f64>,
     probs: Vec<VoteProbabilities>,
     dp: Vec<f64>,
     own: Vec<Vote>,
@@ -221,6 +223,7 @@ impl<'m> Replication<'m> {
                 asked: vec![0.0; model.dim_count()],
                 deltas: vec![0.0; n],
                 asking: vec![0.0; n],
+                asking_utility: vec![0.0; n],
                 probs: vec![VoteProbabilities::default(); n],
                 dp: Vec::with_capacity(n + 2),
                 own: vec![Vote::Abstain; n],
