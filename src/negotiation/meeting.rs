@@ -397,13 +397,15 @@ impl Replication<'_> {
             let u = rng::open_unit(&mut self.votes);
             let delta = s.deltas[i];
             s.own[i] = if st.tau > 0.0 {
-                // The quantiles are remembered per (ballot, member, Δ); the vote is the
-                // one `sampled_vote` draws (see `VoteQuantiles`).
-                s.quantiles
-                    .get(b * n + i, delta, || {
-                        VoteQuantiles::new(delta, st.yes, st.no, st.tau)
-                    })
-                    .vote(delta, st.yes, st.no, st.tau, u)
+                // The quantiles are remembered per (ballot, member, Δ) from a Δ's second
+                // sighting on; either way the vote is the one `sampled_vote` draws (see
+                // `VoteQuantiles`).
+                match s.quantiles.get_on_repeat(b * n + i, delta, || {
+                    VoteQuantiles::new(delta, st.yes, st.no, st.tau)
+                }) {
+                    Some(q) => q.vote(delta, st.yes, st.no, st.tau, u),
+                    None => sampled_vote(delta, st.yes, st.no, st.tau, u),
+                }
             } else {
                 sampled_vote(delta, st.yes, st.no, st.tau, u)
             };

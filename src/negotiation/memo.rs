@@ -21,6 +21,9 @@ const EMPTY: u64 = f64::NAN.to_bits();
 #[derive(Debug, Clone, Copy)]
 struct Slot<V> {
     key: u64,
+    /// Whether `probs` holds the value for `key` (else `key` was only seen once, by
+    /// [`DeltaMemo::get_on_repeat`]).
+    ready: bool,
     probs: V,
 }
 
@@ -40,6 +43,7 @@ impl<V: Copy + Default> DeltaMemo<V> {
             slots: vec![
                 Slot {
                     key: EMPTY,
+                    ready: false,
                     probs: V::default(),
                 };
                 members * SLOTS
@@ -57,13 +61,45 @@ impl<V: Copy + Default> DeltaMemo<V> {
         let key = delta.to_bits();
         let hash = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize;
         let slot = &mut self.slots[i * SLOTS + (hash & (SLOTS - 1))];
-        if slot.key != key {
+        if slot.key != key || !slot.ready {
             *slot = Slot {
                 key,
+                ready: true,
                 probs: compute(),
             };
         }
         slot.probs
+    }
+
+    /// Row `i`'s value at `delta` if `delta` was seen before in its slot (computing and
+    /// remembering it on its second sighting); `None` the first time, when the slot only
+    /// notes `delta`. For a value that only pays when reused: the vote quantiles take two
+    /// exponentials where one vote drawn directly takes one logarithm, and many latent
+    /// values on a ballot occur once (they carry a replication's own lobbying and
+    /// instructions). `compute` must be a pure function of `(i, delta)`.
+    #[inline]
+    pub(crate) fn get_on_repeat(
+        &mut self,
+        i: usize,
+        delta: f64,
+        compute: impl FnOnce() -> V,
+    ) -> Option<V> {
+        if delta.is_nan() {
+            return None;
+        }
+        let key = delta.to_bits();
+        let hash = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize;
+        let slot = &mut self.slots[i * SLOTS + (hash & (SLOTS - 1))];
+        if slot.key != key {
+            slot.key = key;
+            slot.ready = false;
+            return None;
+        }
+        if !slot.ready {
+            slot.probs = compute();
+            slot.ready = true;
+        }
+        Some(slot.probs)
     }
 }
 
@@ -96,5 +132,45 @@ mod tests {
         assert!(fresh < 1200);
         let nan = memo.get(0, f64::NAN, || vote_probabilities(f64::NAN, 0.2, 0.3, 0.1));
         assert!(nan.yes.is_nan());
+    }
+
+    /// The first sighting of a Δ gives nothing and computes nothing; the second computes
+    /// and the third only reads, each returning the computed value. A value seen once by
+    /// `get_on_repeat` is not a hit for `get`, and a value `get` stored is one for
+    /// `get_on_repeat`.
+    #[test]
+    fn a_value_is_computed_on_its_second_sighting_only() {
+        let mut memo = ProbabilityMemo::new(1);
+        let fresh = std::cell::Cell::new(0);
+        let look = |memo: &mut ProbabilityMemo, delta: f64| {
+            memo.get_on_repeat(0, delta, || {
+                fresh.set(fresh.get() + 1);
+                vote_probabilities(delta, 0.2, 0.3, 0.1)
+            })
+        };
+        assert_eq!(look(&mut memo, 0.5), None);
+        assert_eq!(
+            look(&mut memo, 0.5),
+            Some(vote_probabilities(0.5, 0.2, 0.3, 0.1))
+        );
+        assert_eq!(
+            look(&mut memo, 0.5),
+            Some(vote_probabilities(0.5, 0.2, 0.3, 0.1))
+        );
+        assert_eq!(look(&mut memo, f64::NAN), None);
+        assert_eq!(look(&mut memo, 0.25), None);
+        assert_eq!(fresh.get(), 1);
+        let p = memo.get(0, 0.25, || vote_probabilities(0.25, 0.2, 0.3, 0.1));
+        assert_eq!(p, vote_probabilities(0.25, 0.2, 0.3, 0.1));
+        let q = memo.get_on_repeat(0, 0.75, || unreachable!("first sighting"));
+        assert_eq!(q, None);
+        assert_eq!(
+            memo.get(0, 0.75, || vote_probabilities(0.75, 0.2, 0.3, 0.1)),
+            vote_probabilities(0.75, 0.2, 0.3, 0.1)
+        );
+        assert_eq!(
+            memo.get_on_repeat(0, 0.75, || unreachable!("stored by get")),
+            Some(vote_probabilities(0.75, 0.2, 0.3, 0.1))
+        );
     }
 }
