@@ -15,7 +15,8 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// Above this many pending events the queue is a heap.
+/// A list that would grow past this many pending events becomes a heap (and stays one
+/// until it has drained to [`LIST_MIN`]).
 const LIST_MAX: usize = 32;
 /// A heap drained to this many pending events becomes a sorted list again (below
 /// [`LIST_MAX`], so a queue hovering at the threshold does not switch at every step).

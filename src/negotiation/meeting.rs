@@ -44,7 +44,9 @@ impl Replication<'_> {
             }
         }
         let mut s = std::mem::take(&mut self.scratch);
-        // Ideal points and pressure may have moved since the last meeting.
+        // Members' utilities are remembered per (draft, text version) within a meeting only:
+        // capital instructions may have moved ideal points since the last meeting (or the
+        // last replication) without changing any text's version.
         s.utilities_of = None;
         for b in meeting.first as usize..meeting.end as usize {
             let ballot = model.ballots[b];
@@ -400,10 +402,17 @@ impl Replication<'_> {
                 // The quantiles are remembered per (ballot, member, Δ) from a Δ's second
                 // sighting on; either way the vote is the one `sampled_vote` draws (see
                 // `VoteQuantiles`).
+                // Which of the two decides depends on what this thread ran before, so the
+                // bytes of a run rest on their agreement: debug builds (every test) check it
+                // on each vote the quantiles decide.
                 match s.quantiles.get_on_repeat(b * n + i, delta, || {
                     VoteQuantiles::new(delta, st.yes, st.no, st.tau)
                 }) {
-                    Some(q) => q.vote(delta, st.yes, st.no, st.tau, u),
+                    Some(q) => {
+                        let vote = q.vote(delta, st.yes, st.no, st.tau, u);
+                        debug_assert_eq!(vote, sampled_vote(delta, st.yes, st.no, st.tau, u));
+                        vote
+                    }
                     None => sampled_vote(delta, st.yes, st.no, st.tau, u),
                 }
             } else {

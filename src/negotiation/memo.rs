@@ -8,7 +8,9 @@
 //! of (member, Δ) within one model, so a hit returns exactly the bits a fresh computation
 //! would: results do not depend on what the memo holds, and it lives across the
 //! replications of a thread. The same holds for the vote quantiles (see
-//! [`crate::behaviour::VoteQuantiles`]), remembered per ballot and member.
+//! [`crate::behaviour::VoteQuantiles`]), remembered per ballot and member from a Δ's second
+//! sighting on ([`DeltaMemo::get_on_repeat`]): there what the memo holds decides whether the
+//! quantiles or the logarithm decide a vote, and the two agree by construction.
 
 use crate::behaviour::VoteProbabilities;
 

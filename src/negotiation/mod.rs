@@ -70,7 +70,8 @@ pub(crate) struct Scratch {
     text: Text,
     /// The position of the asker's compromise as the penholder weighs it.
     compromise: Vec<f64>,
-    /// The position of the text as an ask would make it (the penholder weighs it).
+    /// The position of the text as an ask would make it (the penholder weighs it), or as
+    /// an amendment on the ballot would make it (the meeting weighs it).
     asked: Vec<f64>,
     deltas: Vec<f64>,
     /// Every member's Δ on the text as it stands in a consultation round (who asks).
@@ -91,7 +92,7 @@ pub(crate) struct Scratch {
     utilities_of: Option<(usize, u32)>,
     memo: memo::ProbabilityMemo,
     /// Each member's vote quantiles on each ballot by exact Δ (row `ballot * members +
-    /// member`): what its vote draw is compared with.
+    /// member`), kept from a Δ's second sighting on: what its vote draw is compared with.
     quantiles: memo::DeltaMemo<behaviour::VoteQuantiles>,
     /// Per member on the ballot being voted, only where a human votes: the vote its bot
     /// cast, whether it followed its bloc, and whether it is present.
@@ -103,9 +104,10 @@ pub(crate) struct Scratch {
 
 /// Where each declared amendment would put its draft's text, remembered per text version.
 ///
-/// Members choosing an ask weigh the amendments they sponsor round after round, and
-/// several sponsors weigh the same one on the same text; each weighing copied the text and
-/// recomputed its position. A draft's text is a function of its version within a
+/// Members choosing an ask weigh the amendments they sponsor round after round, several
+/// sponsors weigh the same one on the same text, the penholder weighs it when asked and the
+/// meeting when it is on the ballot; each would otherwise copy the text and recompute its
+/// position. A draft's text is a function of its version within a
 /// replication (every change bumps the version), and version 0 is the text as circulated
 /// in every replication, so an entry is valid for the same version, in the same
 /// replication or at version 0.
@@ -419,8 +421,8 @@ impl<'m> Replication<'m> {
 
     /// Every member's Δ for draft `d` at `position` into `out`, each exactly as
     /// [`Self::draft_delta`] computes it (the same operations in the same order, so the same
-    /// bits), in one pass over the members' rows: no call, bounds check or stance lookup
-    /// per member and dimension.
+    /// bits): the utilities by passes over dimension columns ([`Self::member_utilities`]),
+    /// then one pass over the members for the rest of Δ.
     fn member_deltas(&self, d: usize, position: &[f64], out: &mut [f64]) {
         self.member_utilities(position, out);
         self.deltas_of_utilities(d, out);
@@ -544,6 +546,7 @@ mod tests {
                 &format!("distance_exponent = {p} "),
             );
             let model = crate::scenario::compile("seed.toml", &text).unwrap();
+            assert_eq!(model.distance_exponent, p.parse::<f64>().unwrap());
             let mut replication = Replication::new(&model);
             let n = model.members.len();
             let k = model.dim_count();

@@ -3,35 +3,14 @@
 //! unknown seats are refused with the valid ones listed, scenario strings are escaped in
 //! HTML and Markdown, and `--output` replaces a file whole.
 
-use crate::support::{councilsim, stderr, stdout, temp_dir, write_scenario, Council, Member};
+use crate::support::{
+    councilsim, shipped_scenarios, stderr, stdout, temp_dir, write_scenario, Council, Member,
+};
 use councilsim::brief::{self, YesMove};
 use councilsim::export::brief as render;
 use councilsim::model::{Ballot, Model};
 use councilsim::negotiation::Replication;
 use councilsim::trace::NoTrace;
-use std::path::{Path, PathBuf};
-
-/// Every `.toml` under `scenarios/`, recursively, in sorted order.
-fn shipped_scenarios() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
-        &mut out,
-    );
-    out.sort();
-    assert!(out.len() >= 10, "{} scenarios found", out.len());
-    out
-}
 
 #[test]
 fn every_seat_of_every_shipped_scenario_has_a_brief_in_every_format() {

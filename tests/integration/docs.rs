@@ -1,5 +1,7 @@
 //! The README's scenario example is the shipped tutorial file, and it is valid.
 
+use crate::support::shipped_scenarios;
+
 #[test]
 fn the_readme_example_is_the_tutorial_file_and_it_compiles() {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -10,27 +12,6 @@ fn the_readme_example_is_the_tutorial_file_and_it_compiles() {
     let tutorial = std::fs::read_to_string(format!("{root}/scenarios/tutorial.toml")).unwrap();
     assert_eq!(&readme[start..end], tutorial);
     councilsim::scenario::compile("tutorial.toml", &tutorial).unwrap();
-}
-
-/// Every `.toml` under `scenarios/`, recursively, sorted.
-fn shipped_scenarios() -> Vec<std::path::PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
-        &mut out,
-    );
-    out.sort();
-    out
 }
 
 #[test]

@@ -181,6 +181,28 @@ pub fn councilsim(args: &[&str]) -> Output {
         .expect("the councilsim binary runs")
 }
 
+/// Every `.toml` under `scenarios/`, recursively, in sorted order.
+pub fn shipped_scenarios() -> Vec<PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"),
+        &mut out,
+    );
+    out.sort();
+    assert!(out.len() >= 10, "{} scenarios found", out.len());
+    out
+}
+
 /// The bundled seed scenario.
 pub fn seed_scenario() -> String {
     format!(
