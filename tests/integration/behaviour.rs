@@ -1082,6 +1082,41 @@ fn two_participants_each_ask_by_their_own_delta() {
     );
 }
 
+#[test]
+fn a_participant_asking_of_a_council_of_penholders_is_weighed_on_the_text_as_it_stands() {
+    // Every member holds the pen (no member asks, so no member's Δ is computed for the
+    // round), and UKR, invited, asks: ideal 0.9, r = −0.6, so Δ = −0.16 + 0.81 − 0.6 = 0.05
+    // below a = 0.1. The penholders' E before the ask is that of the text as it stands: all
+    // fifteen at ideal 0.5 facing the text at 0.5 with r = 0.3 have Δ = 0.25 + 0.3 = 0.55 > a
+    // = 0.1 at τ = 0, a certain yes, so P(adopt) = 1 and E = 1 · 0.55 for each. (Taking the
+    // round's members' Δ when none were computed would weigh a text nobody holds.)
+    let council = Council::new(Council::fifteen(0.5), 0.5);
+    let everyone = council
+        .members
+        .iter()
+        .map(|m| format!("\"{}\"", m.id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut council = council;
+    council.consultations = true;
+    council.extra = "[participants.UKR]\nname = \"Ukraine\"\nstance = { ideal = { force = 0.9 }, act_bonus = -0.6, yes_threshold = 0.1, no_threshold = 0.05 }\n\n".to_string();
+    let toml = council
+        .toml()
+        .replace("penholder = \"P1\"", &format!("penholder = [{everyone}]"));
+    let model = councilsim::scenario::compile("pens.toml", &toml).unwrap();
+    let (_, entries) = traced(&model, 0);
+    let mut answers = 0;
+    for (_, e) in &entries {
+        if let TraceEvent::Answered { member, before, .. } = e {
+            assert_eq!(*member, 15, "only UKR asks");
+            assert_eq!(before.p_adopt, 1.0);
+            assert!(close(before.value, 0.55), "E before: {before:?}");
+            answers += 1;
+        }
+    }
+    assert!(answers > 0, "UKR asked nothing");
+}
+
 // ---------------------------------------------------------------------------------------
 // What a member asks for: ties and stakes at the rounding threshold
 // ---------------------------------------------------------------------------------------
