@@ -572,4 +572,34 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn member_deltas_are_each_members_draft_delta_bit_for_bit() {
+        // A scenario with two drafts (Gaza, 2018), each member given its own lobbying
+        // pressure on each draft, so a Δ read with another draft's or member's pressure, or
+        // the act bonus's sign flipped, would not be the one-member formula's.
+        let source = include_str!("../../scenarios/history/gaza-2018-s2018-516-520.toml");
+        let model = crate::scenario::compile("gaza.toml", source).unwrap();
+        let n = model.members.len();
+        let drafts = model.draft_ballot.len();
+        assert_eq!(drafts, 2);
+        let mut replication = Replication::new(&model);
+        replication.run(3, 0, &mut NoTrace);
+        for (k, p) in replication.pressure.iter_mut().enumerate() {
+            *p = 0.01 * k as f64 - 0.1;
+        }
+        let mut out = vec![0.0; n];
+        for d in 0..drafts {
+            let position = replication.texts[d].position().to_vec();
+            replication.member_deltas(d, &position, &mut out);
+            for (i, delta) in out.iter().enumerate() {
+                let one = replication.draft_delta(i, d, &position);
+                assert_eq!(delta.to_bits(), one.to_bits(), "draft {d}, member {i}");
+            }
+        }
+        assert!(
+            (0..n).any(|i| model.draft_stance(1, i).bonus != 0.0),
+            "no act bonus on draft 1: the test lost its point"
+        );
+    }
 }
