@@ -190,6 +190,7 @@ mod tests {
                 assert_eq!((time, event), (want.0, want.2), "round {round}");
             }
             assert_eq!(q.len(), reference.len());
+            assert_eq!(q.is_empty(), reference.is_empty());
             if q.large != was_large {
                 switches += 1;
                 was_large = q.large;

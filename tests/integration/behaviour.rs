@@ -14,7 +14,7 @@ use councilsim::model::{Ballot, Model};
 use councilsim::montecarlo::{self, RunConfig, Summary};
 use councilsim::negotiation::Replication;
 use councilsim::outcome::{BallotRecord, BallotStatus, Outcome};
-use councilsim::trace::{Ask, Expectation, TraceEvent, TraceLog, Verdict};
+use councilsim::trace::{Ask, Expectation, NoTrace, TraceEvent, TraceLog, Verdict};
 
 // Positions in the builder's member list (not the model's indices).
 const E01: usize = 5;
@@ -1574,7 +1574,9 @@ fn a_member_with_noise_votes_by_the_thresholds_of_the_ballot_at_hand() {
     // thresholds are a = b = 0.1: P(yes) = σ((0.3 − 0.1)/0.01) = σ(20) ≈ 1 − 2·10⁻⁹. On D2
     // its yes threshold is 2: P(yes) = σ(−170) ≈ 0 and P(no) = σ((−0.1 − 0.3)/0.01) = σ(−40)
     // ≈ 0, an abstention. The vote quantiles are remembered per ballot and member for the
-    // exact Δ, so D2 must not reuse D1's (the same Δ, other thresholds).
+    // exact Δ (from its second sighting, across the replications of a thread), so D2 must
+    // not reuse D1's (the same Δ, other thresholds), nor D1 D2's: the replications run on one
+    // simulator, as a thread runs them.
     let mut members: Vec<Member> = Council::fifteen(0.5)
         .into_iter()
         .map(|m| m.salience(0.0))
@@ -1586,8 +1588,9 @@ fn a_member_with_noise_votes_by_the_thresholds_of_the_ballot_at_hand() {
         .push_str("[members.E08.on.\"D2\"]\nyes_threshold = 2.0\n\n");
     let model = council.model();
     let e08 = ix(&model, "E08");
+    let mut replication = Replication::new(&model);
     for r in 0..20 {
-        let (outcome, _) = traced(&model, r);
+        let outcome = replication.run(7, r, &mut NoTrace);
         assert_eq!(
             vote_of(&outcome.ballots[0], e08),
             Some(Vote::Yes),
