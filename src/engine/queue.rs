@@ -4,8 +4,8 @@
 //! priority order and, within a priority, first in first out. Nothing is left to the
 //! heap's unspecified tie-breaking, so a replication replays exactly.
 //!
-//! The three parts of the order are packed into one `u128` key, compared in one step. A
-//! replication has a handful of pending events (a round's end, news from capitals, the
+//! Priority and sequence share one `u64` (the rank), so the order is (time, rank); the
+//! sorted list compares the two as one `u128`, without branches. A replication has a handful of pending events (a round's end, news from capitals, the
 //! meeting), and at that size a sorted vector beats a binary heap: a push moves a few
 //! entries, a pop takes the last one. Above [`LIST_MAX`] pending events the queue switches
 //! to a heap, and back to the list once it has drained to [`LIST_MIN`], so large models keep
@@ -21,25 +21,34 @@ const LIST_MAX: usize = 32;
 /// A heap drained to this many pending events becomes a sorted list again (below
 /// [`LIST_MAX`], so a queue hovering at the threshold does not switch at every step).
 const LIST_MIN: usize = 8;
-/// Bits of the key that hold the insertion sequence; the priority sits above them.
+/// Bits of the rank that hold the insertion sequence; the priority sits above them.
 const SEQ_BITS: u32 = 56;
 
 #[derive(Debug, Clone, Copy)]
 struct Scheduled<E> {
-    /// time << 64 | priority << 56 | sequence: the order of the queue in one integer.
-    key: u128,
+    time: u64,
+    /// priority << 56 | sequence: the rest of the order in one integer.
+    rank: u64,
     event: E,
 }
 
 impl<E> Scheduled<E> {
-    fn time(&self) -> u64 {
-        (self.key >> 64) as u64
+    /// The queue's order: time, then priority, then sequence.
+    #[inline]
+    fn key(&self) -> (u64, u64) {
+        (self.time, self.rank)
+    }
+
+    /// The same order as one integer (branch-free comparisons for the sorted list).
+    #[inline]
+    fn packed(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.rank)
     }
 }
 
 impl<E> PartialEq for Scheduled<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        self.key() == other.key()
     }
 }
 impl<E> Eq for Scheduled<E> {}
@@ -51,7 +60,7 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse for earliest first.
-        other.key.cmp(&self.key)
+        other.key().cmp(&self.key())
     }
 }
 
@@ -96,15 +105,14 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn push(&mut self, time: u64, priority: u8, event: E) {
         debug_assert!(self.next_seq < 1 << SEQ_BITS, "event sequence overflow");
-        let key = (u128::from(time) << 64)
-            | (u128::from(priority) << SEQ_BITS)
-            | u128::from(self.next_seq);
+        let rank = (u64::from(priority) << SEQ_BITS) | self.next_seq;
         self.next_seq += 1;
-        let entry = Scheduled { key, event };
+        let entry = Scheduled { time, rank, event };
+        let key = entry.packed();
         if self.large {
             self.heap.push(entry);
         } else if self.list.len() < LIST_MAX {
-            let at = self.list.partition_point(|e| e.key > key);
+            let at = self.list.partition_point(|e| e.packed() > key);
             self.list.insert(at, entry);
         } else {
             self.heap.extend(self.list.drain(..));
@@ -117,9 +125,9 @@ impl<E: Copy> EventQueue<E> {
     #[inline]
     pub fn pop(&mut self) -> Option<(u64, E)> {
         if !self.large {
-            return self.list.pop().map(|s| (s.time(), s.event));
+            return self.list.pop().map(|s| (s.time, s.event));
         }
-        let next = self.heap.pop().map(|s| (s.time(), s.event));
+        let next = self.heap.pop().map(|s| (s.time, s.event));
         if self.heap.len() <= LIST_MIN {
             self.list.extend(self.heap.drain());
             // `Scheduled`'s order is reversed (for the max-heap): ascending is latest first.
