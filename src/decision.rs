@@ -268,7 +268,9 @@ pub trait Decider {
     const ACTIVE: bool;
     /// Whether this decider (rather than the bot) decides for agent `agent`.
     fn controls(&self, agent: usize) -> bool;
-    /// The choice for `request`, given what the seat's bot would do.
+    /// The choice for `request`, given what the seat's bot would do. A choice that
+    /// [`Request::validate`] refuses is replaced by `bot`: validate a player's choice
+    /// before returning it, so the player can be told why.
     fn decide(&mut self, request: &Request, bot: &Choice) -> Choice;
 }
 

@@ -337,6 +337,15 @@ impl Replication<'_> {
         decider: &mut D,
     ) -> Choice {
         let chosen = decider.decide(&request, &bot);
+        // A choice that does not fit its request (a compromise where none is on offer, a
+        // move outside the range, another kind of decision) would leave the replication in
+        // a state the model never reaches; the bot's choice stands instead. The shipped
+        // deciders validate their players' choices first, so this never fires for them.
+        let chosen = if request.validate(self.model, &chosen).is_ok() {
+            chosen
+        } else {
+            bot
+        };
         if T::ENABLED {
             tracer.record(
                 self.now,

@@ -248,3 +248,50 @@ fn a_choice_that_does_not_fit_is_refused() {
         Err(GameError::TooMany { .. })
     ));
 }
+
+/// A decider for every seat whose every choice fits nothing: a compromise at a position no
+/// penholder ever offers (NaN), and for every other question a choice of another kind.
+struct Unfit;
+
+impl councilsim::decision::Decider for Unfit {
+    const ACTIVE: bool = true;
+    fn controls(&self, _agent: usize) -> bool {
+        true
+    }
+    fn decide(&mut self, request: &councilsim::decision::Request, _bot: &Choice) -> Choice {
+        match request.question {
+            Question::Answer { .. } => {
+                Choice::Answer(councilsim::trace::Verdict::Compromise(f64::NAN))
+            }
+            Question::Vote { .. } => Choice::Withdraw(true),
+            _ => Choice::Vote(Vote::No),
+        }
+    }
+}
+
+#[test]
+fn a_choice_that_fits_no_request_leaves_the_bots_choice_standing() {
+    // The engine checks a decider's choice against its request (as the shipped deciders do
+    // before they return one): a decider outside the crate that returns a compromise where
+    // none is on offer, or a decision of another kind, changes nothing. Before the check, a
+    // compromise chosen against the bot's acceptance reworded the text to the compromise
+    // on offer (or, with none on offer, bumped the text's version with the text unchanged).
+    let model = councilsim::scenario::load(&seed_scenario()).unwrap();
+    let mut asked = 0;
+    for r in 0..30 {
+        let bots = Replication::new(&model)
+            .run(20250224, r, &mut councilsim::trace::NoTrace)
+            .clone();
+        let mut log = TraceLog::default();
+        let unfit = Replication::new(&model)
+            .run_decided(20250224, r, &mut log, &mut Unfit)
+            .clone();
+        assert_eq!(unfit, bots, "replication {r}");
+        asked += log
+            .entries
+            .iter()
+            .filter(|(_, e)| matches!(e, TraceEvent::Decided { .. }))
+            .count();
+    }
+    assert!(asked > 100, "only {asked} decisions were asked");
+}
