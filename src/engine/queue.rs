@@ -5,11 +5,12 @@
 //! heap's unspecified tie-breaking, so a replication replays exactly.
 //!
 //! Priority and sequence share one `u64` (the rank), so the order is (time, rank); the
-//! sorted list compares the two as one `u128`, without branches. A replication has a handful of pending events (a round's end, news from capitals, the
-//! meeting), and at that size a sorted vector beats a binary heap: a push moves a few
-//! entries, a pop takes the last one. Above [`LIST_MAX`] pending events the queue switches
-//! to a heap, and back to the list once it has drained to [`LIST_MIN`], so large models keep
-//! the heap's logarithmic cost. Both keep their capacity across [`EventQueue::clear`], so a
+//! sorted list compares the two as one `u128`, without branches. A replication has a
+//! handful of pending events (a round's end, news from capitals, the meeting), and at that
+//! size a sorted vector beats a binary heap: a push moves a few entries, a pop takes the
+//! last one. Above 32 pending events (`LIST_MAX`) the queue switches to a heap, and back to
+//! the list once it has drained to 8 (`LIST_MIN`), so large models keep the heap's
+//! logarithmic cost. Both keep their capacity across [`EventQueue::clear`], so a
 //! replication on a reused queue allocates nothing.
 
 use std::cmp::Ordering;
