@@ -686,8 +686,7 @@ impl Replication<'_> {
         let step = (2.0 * u - 1.0) * model.negotiation.instruction_size * (range.hi - range.lo);
         let from = self.ideal[i * k + dim];
         let to = (from + step).clamp(range.lo, range.hi);
-        self.ideal[i * k + dim] = to;
-        self.ideal_by_dim[dim * model.agent_count() + i] = to;
+        self.set_ideal(i, dim, to);
         self.refresh_status_quo_utility(i);
         if T::ENABLED {
             tracer.record(

@@ -378,6 +378,15 @@ impl<'m> Replication<'m> {
         }
     }
 
+    /// Moves agent `i`'s ideal point on `dim` to `to` in both layouts, which must agree
+    /// bit for bit: [`Self::utility`] reads it by member, [`Self::member_utilities`] by
+    /// dimension.
+    fn set_ideal(&mut self, i: usize, dim: usize, to: f64) {
+        let model = self.model;
+        self.ideal[i * model.dim_count() + dim] = to;
+        self.ideal_by_dim[dim * model.agent_count() + i] = to;
+    }
+
     fn refresh_status_quo_utility(&mut self, i: usize) {
         let model = self.model;
         let k = model.dim_count();
