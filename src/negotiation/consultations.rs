@@ -77,7 +77,7 @@ impl Replication<'_> {
         }
         let model = self.model;
         let penholders = model.drafts[d].penholders;
-        let mut s = std::mem::take(&mut self.scratch);
+        let mut s = self.lend_scratch();
         // The penholder's E for the current text; nothing but its own answers changes the
         // text, ideal points or pressure during a round, so it is computed once and updated.
         let mut current: Option<Expectation> = None;
@@ -175,7 +175,7 @@ impl Replication<'_> {
             ));
             current = Some(self.answer(i, d, ask, weighing, tracer));
         }
-        self.scratch = s;
+        self.scratch = Some(s);
         self.schedule_round(d);
     }
 

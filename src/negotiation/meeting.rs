@@ -43,7 +43,7 @@ impl Replication<'_> {
                 }
             }
         }
-        let mut s = std::mem::take(&mut self.scratch);
+        let mut s = self.lend_scratch();
         // Members' utilities are remembered per (draft, text version) within a meeting only:
         // capital instructions may have moved ideal points since the last meeting (or the
         // last replication) without changing any text's version.
@@ -74,11 +74,11 @@ impl Replication<'_> {
                 }
             };
             if postponed {
-                self.scratch = s;
+                self.scratch = Some(s);
                 return;
             }
         }
-        self.scratch = s;
+        self.scratch = Some(s);
         if k + 1 < model.meetings.len() {
             // Meetings are held in order: a later one never opens before this one closed.
             let at = self.meeting_at[k + 1].max(self.now);

@@ -23,10 +23,16 @@ use crate::text::Text;
 use crate::trace::{TraceEvent, Tracer};
 use rand_chacha::ChaCha8Rng;
 
-/// `rows` laid out `row * k + dim` (ideal points, saliences) as `dim * rows + row`.
+/// Members whose utilities [`Replication::member_utilities`] computes side by side.
+const LANES: usize = 8;
+
+/// `rows` laid out `row * k + dim` (ideal points, saliences) as `dim * rows + row`, with
+/// `LANES - 1` zeros after the last column, so that a group of `LANES` members starting
+/// at any member can be read whole from any column (lanes past the last member read
+/// whatever follows and are never stored).
 fn by_dimension(rows: &[f64], k: usize) -> Vec<f64> {
     let count = rows.len() / k.max(1);
-    let mut out = vec![0.0; rows.len()];
+    let mut out = vec![0.0; rows.len() + LANES - 1];
     for (row, values) in rows.chunks_exact(k.max(1)).enumerate() {
         for (dim, &x) in values.iter().enumerate() {
             out[dim * count + row] = x;
@@ -141,9 +147,8 @@ pub struct Replication<'m> {
     /// Ideal points, moved by capital instructions (`member * dims + dim`).
     ideal: Vec<f64>,
     /// The same ideal points by dimension (`dim * agents + agent`), kept in step with
-    /// `ideal`: every member's utility of one text is then one pass per dimension over
-    /// contiguous columns, which the compiler runs several members at a time (see
-    /// [`Self::member_utilities`]).
+    /// `ideal`: several members' utilities of one text are then computed side by side
+    /// from contiguous columns (see [`Self::member_utilities`]).
     ideal_by_dim: Vec<f64>,
     /// `ideal_by_dim` at the scenario's ideal points, where every replication starts.
     initial_ideal_by_dim: Vec<f64>,
@@ -181,7 +186,9 @@ pub struct Replication<'m> {
     motion_done: Vec<bool>,
     /// Counts replications run by this simulator (keys [`AmendedPositions`]).
     epoch: u64,
-    scratch: Scratch,
+    /// Working buffers, lent whole to the one event being handled ([`Self::lend_scratch`]):
+    /// boxed so that lending moves a pointer, not the buffers' headers.
+    scratch: Option<Box<Scratch>>,
     outcome: Outcome,
 }
 
@@ -219,7 +226,7 @@ impl<'m> Replication<'m> {
             soften_refused: vec![(0, 0); drafts * model.agent_count()],
             motion_done: vec![false; model.motions.len()],
             epoch: 0,
-            scratch: Scratch {
+            scratch: Some(Box::new(Scratch {
                 text: Text::new(model),
                 compromise: vec![0.0; model.dim_count()],
                 asked: vec![0.0; model.dim_count()],
@@ -242,7 +249,7 @@ impl<'m> Replication<'m> {
                     key: vec![(0, 0, false); model.amendments.len()],
                     position: vec![0.0; model.amendments.len() * model.dim_count()],
                 },
-            },
+            })),
             outcome: Outcome {
                 ballots: vec![BallotRecord::PENDING; model.ballots.len()],
                 ..Outcome::default()
@@ -346,6 +353,15 @@ impl<'m> Replication<'m> {
         self.outcome.duration = 0;
         self.outcome.rounds = 0;
         self.outcome.events = 0;
+    }
+
+    /// The working buffers, for the event being handled to give back when it ends (the
+    /// handler borrows `self` and the buffers apart). Events are handled one at a time, so
+    /// they are always here when an event begins.
+    fn lend_scratch(&mut self) -> Box<Scratch> {
+        self.scratch
+            .take()
+            .expect("an event's handler gives the scratch buffers back before the next event")
     }
 
     fn schedule(&mut self, time: u64, event: Event) {
@@ -460,32 +476,49 @@ impl<'m> Replication<'m> {
 
     /// Every member's U_i at `position` into `out[..members]`, each exactly as
     /// [`behaviour::utility`] computes it: the loss summed over dimensions in order from
-    /// 0.0, then negated. The passes go dimension by dimension over the columns of
-    /// `ideal_by_dim` and `salience_by_dim`, so one member's sum is never reassociated
-    /// (the same bits), while neighbouring members are computed side by side.
+    /// 0.0, then negated. Neighbouring members are computed side by side from the columns
+    /// of `ideal_by_dim` and `salience_by_dim`, [`LANES`] at a time with their sums held in
+    /// registers across the dimensions (for the quadratic loss), so one member's sum is
+    /// never reassociated (the same bits) and nothing is stored until it is complete.
     fn member_utilities(&self, position: &[f64], out: &mut [f64]) {
         let model = self.model;
         let n = model.members.len();
         let agents = self.status_quo_utility.len();
         let out = &mut out[..n];
-        out.fill(0.0);
         let p = model.distance_exponent;
-        for (dim, &at) in position.iter().enumerate() {
-            let ideal = &self.ideal_by_dim[dim * agents..dim * agents + n];
-            let salience = &self.salience_by_dim[dim * agents..dim * agents + n];
-            let columns = out.iter_mut().zip(ideal).zip(salience);
-            if p == 2.0 {
-                for ((loss, &x), &s) in columns {
-                    let gap = x - at;
-                    *loss += s * (gap * gap);
-                }
-            } else {
-                for ((loss, &x), &s) in columns {
+        if p != 2.0 {
+            out.fill(0.0);
+            for (dim, &at) in position.iter().enumerate() {
+                let ideal = &self.ideal_by_dim[dim * agents..dim * agents + n];
+                let salience = &self.salience_by_dim[dim * agents..dim * agents + n];
+                for ((loss, &x), &s) in out.iter_mut().zip(ideal).zip(salience) {
                     *loss += s * behaviour::distance_term(x - at, p);
                 }
             }
+            out.iter_mut().for_each(|loss| *loss = -*loss);
+            return;
         }
-        out.iter_mut().for_each(|loss| *loss = -*loss);
+        // The quadratic loss, `LANES` members at a time with their sums kept in registers
+        // across the dimensions: each lane adds its member's terms in dimension order.
+        for (group, utilities) in out.chunks_mut(LANES).enumerate() {
+            let mut loss = [0.0; LANES];
+            for (dim, &at) in position.iter().enumerate() {
+                let from = dim * agents + group * LANES;
+                let ideal: &[f64; LANES] = self.ideal_by_dim[from..from + LANES]
+                    .try_into()
+                    .expect("a range of LANES values");
+                let salience: &[f64; LANES] = self.salience_by_dim[from..from + LANES]
+                    .try_into()
+                    .expect("a range of LANES values");
+                for lane in 0..LANES {
+                    let gap = ideal[lane] - at;
+                    loss[lane] += salience[lane] * (gap * gap);
+                }
+            }
+            for (u, loss) in utilities.iter_mut().zip(loss) {
+                *u = -loss;
+            }
+        }
     }
 
     /// Δ of agent `a` (a member, or a participant at `members + p`) for draft `d` at
