@@ -198,12 +198,11 @@ impl Replication<'_> {
         let now_utility = known.unwrap_or_else(|| self.utility(i, text.position()));
         let version = self.version[d] + 1;
         let mut best: Option<(Ask, f64)> = None;
-        for (a, amendment) in model.amendments.iter().enumerate() {
-            if amendment.draft as usize != d
-                || !self.sponsors(amendment, i)
-                || self.incorporated[a]
-                || self.amendment_refused_at[a] == version
-            {
+        let row = d * model.agent_count() + i;
+        let (from, to) = (self.sponsored_from[row], self.sponsored_from[row + 1]);
+        for &a in &self.sponsored[from as usize..to as usize] {
+            let a = a as usize;
+            if self.incorporated[a] || self.amendment_refused_at[a] == version {
                 continue;
             }
             let Some(amended) = self.amended_position(a, d, s) else {
@@ -338,7 +337,7 @@ impl Replication<'_> {
 
     /// Whether agent `i` (member or participant) sponsors `amendment`.
     #[inline]
-    fn sponsors(&self, amendment: &crate::model::Amendment, i: usize) -> bool {
+    pub(super) fn sponsors(&self, amendment: &crate::model::Amendment, i: usize) -> bool {
         let n = self.model.members.len();
         if i < n {
             amendment.sponsors.contains(i)

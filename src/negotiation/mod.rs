@@ -186,6 +186,13 @@ pub struct Replication<'m> {
     motion_done: Vec<bool>,
     /// Counts replications run by this simulator (keys [`AmendedPositions`]).
     epoch: u64,
+    /// The amendments each agent sponsors on each draft, in scenario order: for draft `d`
+    /// and agent `i`, those listed from `sponsored_from[row]` up to `sponsored_from[row +
+    /// 1]`, where `row = d * agents + i`. An agent choosing an ask looks at its own
+    /// amendments only (most sponsor none), in the order a scan of every amendment would
+    /// meet them.
+    sponsored: Vec<u16>,
+    sponsored_from: Vec<u32>,
     /// Working buffers, lent whole to the one event being handled ([`Self::lend_scratch`]):
     /// boxed so that lending moves a pointer, not the buffers' headers.
     scratch: Option<Box<Scratch>>,
@@ -226,6 +233,8 @@ impl<'m> Replication<'m> {
             soften_refused: vec![(0, 0); drafts * model.agent_count()],
             motion_done: vec![false; model.motions.len()],
             epoch: 0,
+            sponsored: Vec::new(),
+            sponsored_from: vec![0],
             scratch: Some(Box::new(Scratch {
                 text: Text::new(model),
                 compromise: vec![0.0; model.dim_count()],
@@ -257,6 +266,17 @@ impl<'m> Replication<'m> {
         };
         for i in 0..model.agent_count() {
             replication.refresh_status_quo_utility(i);
+        }
+        for d in 0..drafts {
+            for i in 0..model.agent_count() {
+                for (a, amendment) in model.amendments.iter().enumerate() {
+                    if amendment.draft as usize == d && replication.sponsors(amendment, i) {
+                        replication.sponsored.push(a as u16);
+                    }
+                }
+                let end = replication.sponsored.len() as u32;
+                replication.sponsored_from.push(end);
+            }
         }
         replication.initial_status_quo_utility = replication.status_quo_utility.clone();
         replication
