@@ -193,6 +193,9 @@ pub struct Replication<'m> {
     /// meet them.
     sponsored: Vec<u16>,
     sponsored_from: Vec<u32>,
+    /// Per draft: whether every member measures it against the status quo in force (no
+    /// stance names another reference), so Δ needs no choice of reference per member.
+    measured_from_status_quo: Vec<bool>,
     /// Working buffers, lent whole to the one event being handled ([`Self::lend_scratch`]):
     /// boxed so that lending moves a pointer, not the buffers' headers.
     scratch: Option<Box<Scratch>>,
@@ -235,6 +238,14 @@ impl<'m> Replication<'m> {
             epoch: 0,
             sponsored: Vec::new(),
             sponsored_from: vec![0],
+            measured_from_status_quo: (0..drafts)
+                .map(|d| {
+                    let b = model.draft_ballot[d] as usize;
+                    model.stances[b * n..(b + 1) * n]
+                        .iter()
+                        .all(|stance| stance.reference == Reference::StatusQuo)
+                })
+                .collect(),
             scratch: Some(Box::new(Scratch {
                 text: Text::new(model),
                 compromise: vec![0.0; model.dim_count()],
@@ -483,6 +494,14 @@ impl<'m> Replication<'m> {
             .iter_mut()
             .zip(&model.stances[b * n..(b + 1) * n])
             .zip(&self.pressure[d * n..(d + 1) * n]);
+        if self.measured_from_status_quo[d] {
+            // The common case, without a branch per member: the same operations.
+            for (((out, stance), &pressure), &reference) in rows.zip(&self.status_quo_utility[..n])
+            {
+                *out = *out - reference + stance.bonus + pressure;
+            }
+            return;
+        }
         for (i, ((out, stance), &pressure)) in rows.enumerate() {
             let reference = match stance.reference {
                 Reference::StatusQuo => self.status_quo_utility[i],
