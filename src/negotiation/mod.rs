@@ -164,6 +164,9 @@ pub struct Replication<'m> {
     initial_status_quo_utility: Vec<f64>,
     /// The current text of each draft.
     texts: Vec<Text>,
+    /// Each draft's text as circulated, where every replication starts: copied, not
+    /// recomputed from its provisions, at each reset.
+    circulated: Vec<Text>,
     /// Bumped whenever a draft's text changes; lets members remember refusals.
     version: Vec<u32>,
     /// Drafts in blue: no more consultation changes.
@@ -226,6 +229,13 @@ impl<'m> Replication<'m> {
             status_quo_utility: vec![0.0; model.agent_count()],
             initial_status_quo_utility: Vec::new(),
             texts: (0..drafts).map(|_| Text::new(model)).collect(),
+            circulated: (0..drafts)
+                .map(|d| {
+                    let mut text = Text::new(model);
+                    text.reset_to_draft(model, d);
+                    text
+                })
+                .collect(),
             version: vec![0; drafts],
             frozen: vec![false; drafts],
             draft_rounds: vec![0; drafts],
@@ -367,8 +377,8 @@ impl<'m> Replication<'m> {
             .copy_from_slice(&self.initial_ideal_by_dim);
         self.status_quo_utility
             .copy_from_slice(&self.initial_status_quo_utility);
-        for (d, text) in self.texts.iter_mut().enumerate() {
-            text.reset_to_draft(model, d);
+        for (text, circulated) in self.texts.iter_mut().zip(&self.circulated) {
+            text.copy_from(circulated);
         }
         self.version.fill(0);
         self.frozen.fill(false);
