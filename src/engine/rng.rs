@@ -20,9 +20,16 @@
 //! when rounds are shorter, no presence draw when every turnout is 1) never shifts another
 //! process's draws: replication r of two scenarios that differ in such a parameter still
 //! share their vote draws, which is what common random numbers across a sweep need.
+//!
+//! A simulator draws through one [`ProcessRng`] per process, kept across its replications:
+//! keyed once per master seed (the key schedule of `seed_from_u64` is not redone for every
+//! replication), then pointed at replication r's stretch by [`ProcessRng::start`], which
+//! sets two counters and computes no block. Its draws are exactly those of
+//! [`process_rng`]`(S, r, process)`: the same words of the same stream, in the same order.
 
 use crate::model::Duration;
-use rand::{Rng, SeedableRng};
+use core::convert::Infallible;
+use rand::{Rng, SeedableRng, TryRng};
 use rand_chacha::ChaCha8Rng;
 
 /// The random processes of a replication, each read from its own part of the replication's
@@ -40,7 +47,8 @@ pub enum Stream {
 }
 
 impl Stream {
-    /// Where the process's draws begin in the replication's stream, in 32-bit words.
+    /// Where the process's draws begin in the replication's stream, in 32-bit words: a
+    /// block boundary (a multiple of 16 words), so that seeking there computes no block.
     pub const fn first_word(self) -> u128 {
         match self {
             Stream::Votes => 0,
@@ -77,6 +85,67 @@ pub fn process_rng(seed: u64, replication: u64, process: Stream) -> ChaCha8Rng {
 /// vote?): [`Stream::Presence`] of the replication's stream.
 pub fn presence_rng(seed: u64, replication: u64) -> ChaCha8Rng {
     process_rng(seed, replication, Stream::Presence)
+}
+
+/// One random process's generator, reused from replication to replication by a simulator.
+///
+/// Building a fresh [`process_rng`] for every replication redoes `seed_from_u64`'s key
+/// set-up and copies a generator with its 256-byte buffer; replications of one run share
+/// their master seed, so this keeps the keyed generator and, per replication, only moves it
+/// (stream and word position: no block is computed until the first draw, so a process that
+/// draws nothing costs nothing). The draws are those of [`process_rng`]`(seed, replication,
+/// process)`, word for word.
+#[derive(Debug, Clone)]
+pub struct ProcessRng {
+    /// Which stretch of a replication's stream this generator reads.
+    process: Stream,
+    /// The master seed `rng` is keyed with (`None` before the first [`ProcessRng::start`]).
+    seed: Option<u64>,
+    rng: ChaCha8Rng,
+}
+
+impl ProcessRng {
+    /// A generator for `process`, to be [`start`](ProcessRng::start)ed before any draw.
+    pub fn new(process: Stream) -> Self {
+        ProcessRng {
+            process,
+            seed: None,
+            rng: ChaCha8Rng::from_seed([0; 32]),
+        }
+    }
+
+    /// Points the generator at the start of `process`'s draws in replication `replication`
+    /// of master seed `seed`, whatever it drew before. Re-keys only when the seed changes.
+    pub fn start(&mut self, seed: u64, replication: u64) {
+        if self.seed != Some(seed) {
+            self.rng = ChaCha8Rng::seed_from_u64(seed);
+            self.seed = Some(seed);
+        }
+        // The word position first: a block-aligned one empties the buffer without computing
+        // a block, so setting the stream afterwards has no buffered words to recompute.
+        self.rng.set_word_pos(self.process.first_word());
+        self.rng.set_stream(replication);
+    }
+}
+
+impl TryRng for ProcessRng {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok(self.rng.next_u32())
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(self.rng.next_u64())
+    }
+
+    #[inline]
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        self.rng.fill_bytes(dst);
+        Ok(())
+    }
 }
 
 /// A uniform draw in the open interval (0, 1), from 53 random bits.
@@ -194,5 +263,59 @@ mod tests {
             let d = duration(&mut rng, Duration::Triangular(60.0, 100.0, 200.0));
             assert!((60..=200).contains(&d));
         }
+    }
+
+    const PROCESSES: [Stream; 4] = [
+        Stream::Votes,
+        Stream::Consultations,
+        Stream::Instructions,
+        Stream::Presence,
+    ];
+
+    #[test]
+    fn process_starts_are_block_boundaries() {
+        assert!(PROCESSES.iter().all(|p| p.first_word() % 16 == 0));
+    }
+
+    /// A reused [`ProcessRng`], restarted after any number of draws, under a changing or
+    /// repeated seed, draws exactly what a fresh [`process_rng`] draws, through every draw
+    /// function and across buffer refills.
+    #[test]
+    fn a_restarted_process_rng_draws_what_a_fresh_one_draws() {
+        let mut reused = PROCESSES.map(ProcessRng::new);
+        let mut count = 0;
+        for (k, &(seed, replication)) in [
+            (7, 3),
+            (7, 4),
+            (7, 3),
+            (8, 3),
+            (8, 0),
+            (0, 0),
+            (7, u64::MAX),
+            (u64::MAX, 12),
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (p, rng) in PROCESSES.iter().zip(reused.iter_mut()) {
+                rng.start(seed, replication);
+                let mut fresh = process_rng(seed, replication, *p);
+                // From 0 to a few hundred draws: some restarts happen mid-buffer.
+                let draws = (k * 37 + 11 * p.first_word().count_ones() as usize) % 300;
+                for i in 0..draws {
+                    match i % 5 {
+                        0 | 1 => assert_eq!(rng.next_u64(), fresh.next_u64()),
+                        2 => assert_eq!(open_unit(rng).to_bits(), open_unit(&mut fresh).to_bits()),
+                        3 => assert_eq!(index(rng, 15), index(&mut fresh, 15)),
+                        _ => assert_eq!(
+                            duration(rng, Duration::Triangular(60.0, 100.0, 200.0)),
+                            duration(&mut fresh, Duration::Triangular(60.0, 100.0, 200.0))
+                        ),
+                    }
+                    count += 1;
+                }
+            }
+        }
+        assert!(count > 1000);
     }
 }
