@@ -15,13 +15,12 @@ mod memo;
 
 use crate::behaviour::{self, Vote, VoteProbabilities};
 use crate::decision::{Bots, Decider};
-use crate::engine::rng::{self, presence_rng, replication_rng, Stream};
+use crate::engine::rng::{self, ProcessRng, Stream};
 use crate::engine::EventQueue;
 use crate::model::{Model, Reference};
 use crate::outcome::{BallotRecord, Outcome};
 use crate::text::Text;
 use crate::trace::{TraceEvent, Tracer};
-use rand_chacha::ChaCha8Rng;
 
 /// Members whose utilities [`Replication::member_utilities`] computes side by side.
 const LANES: usize = 8;
@@ -131,13 +130,13 @@ struct AmendedPositions {
 pub struct Replication<'m> {
     model: &'m Model,
     /// Vote noise and bloc-follower draws ([`Stream::Votes`]).
-    votes: ChaCha8Rng,
+    votes: ProcessRng,
     /// Round lengths and lobbying contact times ([`Stream::Consultations`]).
-    consultations: ChaCha8Rng,
+    consultations: ProcessRng,
     /// Capital instructions ([`Stream::Instructions`]).
-    instructions: ChaCha8Rng,
+    instructions: ProcessRng,
     /// Presence draws only ([`Stream::Presence`]); reset only when a turnout is below 1.
-    presence: ChaCha8Rng,
+    presence: ProcessRng,
     queue: EventQueue<Event>,
     now: u64,
     /// When each meeting opens (a postponement moves one, and later ones never precede it).
@@ -212,10 +211,10 @@ impl<'m> Replication<'m> {
         let drafts = model.drafts.len();
         let mut replication = Replication {
             model,
-            votes: replication_rng(0, 0),
-            consultations: replication_rng(0, 0),
-            instructions: replication_rng(0, 0),
-            presence: presence_rng(0, 0),
+            votes: ProcessRng::new(Stream::Votes),
+            consultations: ProcessRng::new(Stream::Consultations),
+            instructions: ProcessRng::new(Stream::Instructions),
+            presence: ProcessRng::new(Stream::Presence),
             queue: EventQueue::new(),
             now: 0,
             meeting_at: vec![0; model.meetings.len()],
@@ -352,18 +351,14 @@ impl<'m> Replication<'m> {
     fn reset(&mut self, seed: u64, replication: u64) {
         let model = self.model;
         // One generator per random process, each at its own part of replication r's stream,
-        // so no process's number of draws shifts another's (see `engine::rng`). Seeking
+        // so no process's number of draws shifts another's (see `engine::rng`). Starting
         // computes nothing: a process that makes no draw costs no block.
-        let stream = replication_rng(seed, replication);
-        self.consultations.clone_from(&stream);
-        rng::seek(&mut self.consultations, Stream::Consultations);
-        self.instructions.clone_from(&stream);
-        rng::seek(&mut self.instructions, Stream::Instructions);
+        self.votes.start(seed, replication);
+        self.consultations.start(seed, replication);
+        self.instructions.start(seed, replication);
         if model.any_absence {
-            self.presence.clone_from(&stream);
-            rng::seek(&mut self.presence, Stream::Presence);
+            self.presence.start(seed, replication);
         }
-        self.votes = stream;
         self.queue.clear();
         self.now = 0;
         for (at, meeting) in self.meeting_at.iter_mut().zip(&model.meetings) {
