@@ -135,8 +135,7 @@ impl Replication<'_> {
         if !self.tabled(b, motion.tabling, &motion.movers, s, tracer, decider) {
             return false;
         }
-        let record = self.vote(b, motion.procedural, s, tracer, decider);
-        if record.status != BallotStatus::Adopted {
+        if self.vote(b, motion.procedural, s, tracer, decider) != BallotStatus::Adopted {
             return false;
         }
         let MotionKind::Postpone { minutes } = motion.kind;
@@ -202,8 +201,7 @@ impl Replication<'_> {
             tracer,
             decider,
         ) {
-            let record = self.vote(b, amendment.procedural, s, tracer, decider);
-            if record.status == BallotStatus::Adopted {
+            if self.vote(b, amendment.procedural, s, tracer, decider) == BallotStatus::Adopted {
                 // The text as amended, made as its position was (the same operations on the
                 // same text, so the same bits).
                 self.texts[d].apply(model, amendment.action);
@@ -272,10 +270,10 @@ impl Replication<'_> {
                 return;
             }
         }
-        let record = self.vote(b, draft.procedural, s, tracer, decider);
+        let status = self.vote(b, draft.procedural, s, tracer, decider);
         // The new status quo matters only to drafts still to come (none after the last).
         let later_draft = model.draft_ballot.iter().any(|&later| later as usize > b);
-        if record.status == BallotStatus::Adopted && later_draft {
+        if status == BallotStatus::Adopted && later_draft {
             self.move_status_quo(d, tracer);
         }
     }
@@ -378,7 +376,8 @@ impl Replication<'_> {
     }
 
     /// Casts every member's vote on ballot `b` from the latent values in `s.deltas`, then
-    /// decides it. Each member draws its own ordered-logit vote; each bloc settles a common
+    /// decides it: the record goes into `self.outcome.ballots[b]` and only its status is
+    /// returned (what every caller acts on; a record is 136 bytes to copy). Each member draws its own ordered-logit vote; each bloc settles a common
     /// vote from its members' own votes; each bloc follower then takes the common vote
     /// with probability κ; a member with turnout below 1 is present with that probability.
     /// The vote stream ([`rng::Stream::Votes`]) gives one draw per member and one per bloc
@@ -396,7 +395,7 @@ impl Replication<'_> {
         s: &mut Scratch,
         tracer: &mut T,
         decider: &mut D,
-    ) -> BallotRecord {
+    ) -> BallotStatus {
         let model = self.model;
         let m = &model.members;
         let n = m.len();
@@ -430,7 +429,11 @@ impl Replication<'_> {
         }
         settle_blocs(model, &s.own, &mut s.common);
         let humans = D::ACTIVE && (0..n).any(|i| decider.controls(i));
-        let mut record = BallotRecord::PENDING;
+        // The votes go straight into the outcome's record (no local record copied in and
+        // then out again), counted as they are recorded so deciding needs no popcount.
+        let record = &mut self.outcome.ballots[b];
+        *record = BallotRecord::PENDING;
+        let (mut yes, mut no) = (0, 0);
         for (i, stance) in stances.iter().enumerate() {
             let mut vote = s.own[i];
             let mut followed = false;
@@ -453,33 +456,44 @@ impl Replication<'_> {
                 continue; // absent: does not vote
             }
             match vote {
-                Vote::Yes => record.yes.insert(i),
-                Vote::No => record.no.insert(i),
+                Vote::Yes => {
+                    record.yes.insert(i);
+                    yes += 1;
+                }
+                Vote::No => {
+                    record.no.insert(i);
+                    no += 1;
+                }
                 Vote::Abstain => record.abstain.insert(i),
             }
         }
         if humans {
-            record = self.cast_with_humans(b, s, tracer, decider);
+            let cast = self.cast_with_humans(b, s, tracer, decider);
+            (yes, no) = (cast.yes.len(), cast.no.len());
+            self.outcome.ballots[b] = cast;
         }
-        record.status = match procedure::decide(&model.rules, procedural, &record.yes, &record.no) {
-            Decision::Adopted => BallotStatus::Adopted,
-            Decision::FailedForWantOfVotes => BallotStatus::Failed,
-            Decision::Vetoed(by) => {
-                record.vetoed_by = by;
-                BallotStatus::Vetoed
-            }
-        };
-        self.outcome.ballots[b] = record;
+        let record = &mut self.outcome.ballots[b];
+        debug_assert_eq!(yes, record.yes.len());
+        record.status =
+            match procedure::decide_counted(&model.rules, procedural, yes, no, &record.no) {
+                Decision::Adopted => BallotStatus::Adopted,
+                Decision::FailedForWantOfVotes => BallotStatus::Failed,
+                Decision::Vetoed(by) => {
+                    record.vetoed_by = by;
+                    BallotStatus::Vetoed
+                }
+            };
+        let status = record.status;
         if T::ENABLED {
             tracer.record(
                 self.now,
                 TraceEvent::Voted {
                     ballot: b as u16,
-                    record,
+                    record: self.outcome.ballots[b],
                 },
             );
         }
-        record
+        status
     }
 
     /// The votes of ballot `b` where humans play some members, every draw already made by
