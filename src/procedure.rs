@@ -36,11 +36,26 @@ pub fn carried(rules: &Rules, procedural: bool, yes: usize, no: usize) -> bool {
 
 /// Decides a tallied vote under `rules`.
 pub fn decide(rules: &Rules, procedural: bool, yes: &MemberSet, no: &MemberSet) -> Decision {
-    if !carried(rules, procedural, yes.len(), no.len()) {
+    decide_counted(rules, procedural, yes.len(), no.len(), no)
+}
+
+/// [`decide`] where the caller already counted the affirmative and negative votes
+/// (`yes` and `no` must be the sizes of the two sets): the meeting counts them as it
+/// records each vote, which costs less than counting a set's bits afterwards.
+#[inline]
+pub fn decide_counted(
+    rules: &Rules,
+    procedural: bool,
+    yes: usize,
+    no: usize,
+    noes: &MemberSet,
+) -> Decision {
+    debug_assert_eq!(no, noes.len());
+    if !carried(rules, procedural, yes, no) {
         return Decision::FailedForWantOfVotes;
     }
     if !procedural {
-        let vetoers = no.intersection(&rules.veto);
+        let vetoers = noes.intersection(&rules.veto);
         if !vetoers.is_empty() {
             return Decision::Vetoed(vetoers);
         }
