@@ -63,7 +63,8 @@ pub fn scenario_toml(size: Size) -> String {
             0.2 + 0.3 * unit(i, 999)
         );
     }
-    if n > 9 {
+    // Members 5 to 9 (those there are) form the bloc.
+    if n > 5 {
         s.push_str("[blocs.B]\ncohesion = 0.8\n\n");
     }
     for r in 0..3.min(n - 1) {
@@ -106,9 +107,14 @@ mod tests {
 
     #[test]
     fn generated_scenarios_are_valid_at_every_benchmarked_size() {
-        for (members, dimensions, amendments) in
-            [(15, 4, 3), (256, 32, 20), (193, 2, 0), (10, 1, 5)]
-        {
+        for (members, dimensions, amendments) in [
+            (15, 4, 3),
+            (256, 32, 20),
+            (193, 2, 0),
+            (10, 1, 5),
+            (7, 1, 2),
+            (1, 1, 0),
+        ] {
             let size = Size {
                 members,
                 dimensions,
