@@ -23,7 +23,8 @@
 //! - [`montecarlo`] runs replications in parallel into an exactly mergeable [`montecarlo::Summary`];
 //! - [`export`] turns summaries and traces into JSON, tables and logs.
 //!
-//! Where is a vote counted? [`procedure::decide`].
+//! Where is a vote counted? [`procedure::decide`] (the meeting counts as it records each
+//! vote and calls [`procedure::decide_counted`]).
 //!
 //! ```
 //! let model = councilsim::scenario::compile("example.toml", r#"

@@ -39,9 +39,10 @@ pub fn decide(rules: &Rules, procedural: bool, yes: &MemberSet, no: &MemberSet) 
     decide_counted(rules, procedural, yes.len(), no.len(), no)
 }
 
-/// [`decide`] where the caller already counted the affirmative and negative votes
-/// (`yes` and `no` must be the sizes of the two sets): the meeting counts them as it
-/// records each vote, which costs less than counting a set's bits afterwards.
+/// [`decide`] where the caller already counted the votes: `yes` affirmative votes, and
+/// `no` negative ones, who are `noes` (whose veto holders are read from it). The meeting
+/// counts them as it records each vote, which costs less than counting a set's bits
+/// afterwards.
 #[inline]
 pub fn decide_counted(
     rules: &Rules,

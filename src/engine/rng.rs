@@ -24,7 +24,7 @@
 //! A simulator draws through one [`ProcessRng`] per process, kept across its replications:
 //! keyed once per master seed (the key schedule of `seed_from_u64` is not redone for every
 //! replication), then pointed at replication r's stretch by [`ProcessRng::start`], which
-//! sets two counters and computes no block. Its draws are exactly those of
+//! sets the stream and the word position and computes no block. Its draws are exactly those of
 //! [`process_rng`]`(S, r, process)`: the same words of the same stream, in the same order.
 
 use crate::model::Duration;

@@ -198,9 +198,7 @@ impl Replication<'_> {
         let now_utility = known.unwrap_or_else(|| self.utility(i, text.position()));
         let version = self.version[d] + 1;
         let mut best: Option<(Ask, f64)> = None;
-        let row = d * model.agent_count() + i;
-        let (from, to) = (self.sponsored_from[row], self.sponsored_from[row + 1]);
-        for &a in &self.sponsored[from as usize..to as usize] {
+        for &a in self.sponsored(d, i) {
             let a = a as usize;
             if self.incorporated[a] || self.amendment_refused_at[a] == version {
                 continue;
@@ -291,13 +289,13 @@ impl Replication<'_> {
         let text = &self.texts[d];
         let now_utility = self.utility(i, text.position());
         let mut amendments = Vec::new();
-        for (a, amendment) in model.amendments.iter().enumerate() {
-            if amendment.draft as usize != d || !self.sponsors(amendment, i) || self.incorporated[a]
-            {
+        for &a in self.sponsored(d, i) {
+            let a = a as usize;
+            if self.incorporated[a] {
                 continue;
             }
             s.text.copy_from(text);
-            if s.text.apply(model, amendment.action) {
+            if s.text.apply(model, model.amendments[a].action) {
                 let gain = self.utility(i, s.text.position()) - now_utility;
                 amendments.push((a as u16, gain));
             }
@@ -333,6 +331,14 @@ impl Replication<'_> {
             Ask::Soften { dim, to, .. } => s.text.reword(model, dim as usize, to),
         }
         Some((ask, self.utility(i, s.text.position()) - now_utility))
+    }
+
+    /// The amendments agent `i` sponsors on draft `d`, in scenario order.
+    #[inline]
+    pub(super) fn sponsored(&self, d: usize, i: usize) -> &[u16] {
+        let row = d * self.model.agent_count() + i;
+        let (from, to) = (self.sponsored_from[row], self.sponsored_from[row + 1]);
+        &self.sponsored[from as usize..to as usize]
     }
 
     /// Whether agent `i` (member or participant) sponsors `amendment`.

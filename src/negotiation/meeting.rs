@@ -378,9 +378,10 @@ impl Replication<'_> {
 
     /// Casts every member's vote on ballot `b` from the latent values in `s.deltas`, then
     /// decides it: the record goes into `self.outcome.ballots[b]` and only its status is
-    /// returned (what every caller acts on; a record is 136 bytes to copy). Each member draws its own ordered-logit vote; each bloc settles a common
-    /// vote from its members' own votes; each bloc follower then takes the common vote
-    /// with probability κ; a member with turnout below 1 is present with that probability.
+    /// returned (what every caller acts on; a record is 136 bytes to copy). Each member
+    /// draws its own ordered-logit vote; each bloc settles a common vote from its members'
+    /// own votes; each bloc follower then takes the common vote with probability κ; a
+    /// member with turnout below 1 is present with that probability.
     /// The vote stream ([`rng::Stream::Votes`]) gives one draw per member and one per bloc
     /// follower whatever the thresholds, temperatures, cohesions and turnouts are (a draw
     /// is made even where τ or κ makes the answer certain). Nothing else reads it:

@@ -22,6 +22,14 @@ use crate::outcome::{BallotRecord, Outcome};
 use crate::text::Text;
 use crate::trace::{TraceEvent, Tracer};
 
+// The sponsored lists hold amendment indices as u16 and their ends as u32 (members and
+// participants are each at most a `MemberSet`'s width).
+const _: () = assert!(crate::scenario::limits::MAX_AMENDMENTS <= 1 << 16);
+const _: () = assert!(
+    crate::scenario::limits::MAX_AMENDMENTS * 2 * crate::scenario::limits::MAX_MEMBERS
+        <= u32::MAX as usize
+);
+
 /// Members whose utilities [`Replication::member_utilities`] computes side by side.
 const LANES: usize = 8;
 
@@ -70,7 +78,7 @@ impl Event {
 }
 
 /// Reusable buffers, so that handlers do not allocate.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Scratch {
     text: Text,
     /// The position of the asker's compromise as the penholder weighs it.
@@ -116,7 +124,7 @@ pub(crate) struct Scratch {
 /// replication (every change bumps the version), and version 0 is the text as circulated
 /// in every replication, so an entry is valid for the same version, in the same
 /// replication or at version 0.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct AmendedPositions {
     /// Per amendment: (replication epoch, 1 + text version it was computed on (0: never),
     /// whether the amendment applies).
@@ -135,7 +143,7 @@ pub struct Replication<'m> {
     consultations: ProcessRng,
     /// Capital instructions ([`Stream::Instructions`]).
     instructions: ProcessRng,
-    /// Presence draws only ([`Stream::Presence`]); reset only when a turnout is below 1.
+    /// Presence draws only ([`Stream::Presence`]); started only when a turnout is below 1.
     presence: ProcessRng,
     queue: EventQueue<Event>,
     now: u64,
@@ -151,7 +159,8 @@ pub struct Replication<'m> {
     ideal_by_dim: Vec<f64>,
     /// `ideal_by_dim` at the scenario's ideal points, where every replication starts.
     initial_ideal_by_dim: Vec<f64>,
-    /// Saliences by dimension (`dim * agents + agent`), as `ideal_by_dim`.
+    /// Saliences by dimension (`dim * agents + agent`), as `ideal_by_dim`. Both end with
+    /// `LANES - 1` zeros, so that the last group of members reads whole (`by_dimension`).
     salience_by_dim: Vec<f64>,
     /// The status quo in force: the scenario's, moved by every adopted draft on the
     /// dimensions its text speaks to.
@@ -287,11 +296,17 @@ impl<'m> Replication<'m> {
         for i in 0..model.agent_count() {
             replication.refresh_status_quo_utility(i);
         }
-        for d in 0..drafts {
+        // Each draft's amendments in scenario order, so that listing every agent's costs
+        // agents × amendments steps, not drafts × agents × amendments.
+        let mut by_draft: Vec<Vec<u16>> = vec![Vec::new(); drafts];
+        for (a, amendment) in model.amendments.iter().enumerate() {
+            by_draft[amendment.draft as usize].push(a as u16);
+        }
+        for amendments in &by_draft {
             for i in 0..model.agent_count() {
-                for (a, amendment) in model.amendments.iter().enumerate() {
-                    if amendment.draft as usize == d && replication.sponsors(amendment, i) {
-                        replication.sponsored.push(a as u16);
+                for &a in amendments {
+                    if replication.sponsors(&model.amendments[a as usize], i) {
+                        replication.sponsored.push(a);
                     }
                 }
                 let end = replication.sponsored.len() as u32;
@@ -352,7 +367,7 @@ impl<'m> Replication<'m> {
         let model = self.model;
         // One generator per random process, each at its own part of replication r's stream,
         // so no process's number of draws shifts another's (see `engine::rng`). Starting
-        // computes nothing: a process that makes no draw costs no block.
+        // computes no block: a process that makes no draw costs none.
         self.votes.start(seed, replication);
         self.consultations.start(seed, replication);
         self.instructions.start(seed, replication);
@@ -521,9 +536,10 @@ impl<'m> Replication<'m> {
     /// Every member's U_i at `position` into `out[..members]`, each exactly as
     /// [`behaviour::utility`] computes it: the loss summed over dimensions in order from
     /// 0.0, then negated. Neighbouring members are computed side by side from the columns
-    /// of `ideal_by_dim` and `salience_by_dim`, [`LANES`] at a time with their sums held in
-    /// registers across the dimensions (for the quadratic loss), so one member's sum is
-    /// never reassociated (the same bits) and nothing is stored until it is complete.
+    /// of `ideal_by_dim` and `salience_by_dim`, so one member's sum is never reassociated
+    /// (the same bits). For the quadratic loss, [`LANES`] members at a time with their sums
+    /// held in registers across the dimensions, each stored once complete; for other
+    /// exponents (`powf` dominates there), a pass per dimension adding into `out`.
     fn member_utilities(&self, position: &[f64], out: &mut [f64]) {
         let model = self.model;
         let n = model.members.len();
@@ -657,6 +673,95 @@ mod tests {
                 "no instruction moved an ideal point: the test lost its point"
             );
         }
+    }
+
+    /// Every size of the last group of `LANES` members (1 to 8 members in it, with and
+    /// without participants after the members in the columns, one dimension and several):
+    /// each member's utility is `utility`'s bit for bit, and nothing is written past the
+    /// members.
+    #[test]
+    fn member_utilities_hold_for_every_group_size_and_write_only_the_members() {
+        use crate::synthetic::{scenario_toml, Size};
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for members in [1, 7, 8, 9, 15, 16, 17] {
+            for dimensions in [1, 3] {
+                let size = Size {
+                    members,
+                    dimensions,
+                    amendments: 2,
+                };
+                sources.push((format!("{members}x{dimensions}"), scenario_toml(size)));
+            }
+        }
+        let tutorial = include_str!("../../scenarios/tutorial.toml");
+        sources.push(("tutorial".into(), tutorial.into()));
+        let mut with_participants = false;
+        for (name, source) in &sources {
+            let model = crate::scenario::compile("lanes.toml", source).unwrap();
+            with_participants |= model.agent_count() > model.members.len();
+            assert_eq!(
+                by_dimension(&model.members.ideal, model.dim_count()).len(),
+                model.members.ideal.len() + LANES - 1
+            );
+            let mut replication = Replication::new(&model);
+            let (n, k) = (model.members.len(), model.dim_count());
+            for r in 0..3 {
+                replication.run(11, r, &mut NoTrace);
+                for step in 0..5 {
+                    let position: Vec<f64> = (0..k)
+                        .map(|d| ((r * 5 + step) as f64 * 0.29 + d as f64 * 0.17) % 1.0)
+                        .collect();
+                    let mut out = vec![f64::NAN; n + LANES];
+                    replication.member_utilities(&position, &mut out);
+                    for (i, u) in out[..n].iter().enumerate() {
+                        let one = replication.utility(i, &position);
+                        assert_eq!(u.to_bits(), one.to_bits(), "{name}: member {i}");
+                    }
+                    assert!(out[n..].iter().all(|x| x.is_nan()), "{name}: wrote past n");
+                }
+            }
+        }
+        assert!(with_participants, "no case had participants in the columns");
+    }
+
+    /// The amendments listed for each draft and agent are those a scan of every amendment
+    /// finds it sponsoring on that draft, in the scan's order (every shipped scenario).
+    #[test]
+    fn each_agents_sponsored_amendments_are_the_scans_in_its_order() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut files = vec![
+            root.join("ukraine-2025-unsc.toml"),
+            root.join("tutorial.toml"),
+        ];
+        for dir in ["history", "reform"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        }
+        let mut listed = 0;
+        for file in &files {
+            let source = std::fs::read_to_string(file).unwrap();
+            let model = crate::scenario::compile("sponsors.toml", &source).unwrap();
+            let replication = Replication::new(&model);
+            for d in 0..model.drafts.len() {
+                for i in 0..model.agent_count() {
+                    let scan: Vec<u16> = model
+                        .amendments
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| a.draft as usize == d && replication.sponsors(a, i))
+                        .map(|(a, _)| a as u16)
+                        .collect();
+                    assert_eq!(
+                        replication.sponsored(d, i),
+                        scan,
+                        "{file:?}: draft {d}, agent {i}"
+                    );
+                    listed += scan.len();
+                }
+            }
+        }
+        assert!(listed > 0, "no scenario had a sponsored amendment");
     }
 
     #[test]

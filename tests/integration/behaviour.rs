@@ -1752,6 +1752,23 @@ fn a_bloc_majority_is_more_than_half_of_its_members() {
 }
 
 #[test]
+fn a_bloc_majority_counts_its_abstaining_members_too() {
+    // A fully cohesive bloc of five: E01 and E02 intend yes, E03 no, E04 and E05 abstain
+    // (an act bonus that puts their Δ = 0 between the thresholds −0.1 and 0.1). Two yes of
+    // five are no strict majority (2 · 2 ≤ 5), so all five abstain; a majority taken over
+    // the members who intend yes or no alone (2 · 2 > 3) would make them vote yes.
+    let bloc = [E01, E02, E03, E04, 9];
+    let mut council = bloc_council(&[E03], &bloc, "cohesion = 1.0\nrule = \"majority\"");
+    for i in [E04, 9] {
+        council.members[i] = council.members[i].clone().act_bonus(-0.25);
+    }
+    let v = votes(&council, 15);
+    for id in ["E01", "E02", "E03", "E04", "E05"] {
+        assert_eq!(v[id], [0, 0, 15], "member {id}");
+    }
+}
+
+#[test]
 fn a_bloc_member_follows_when_its_draw_is_below_the_cohesion_not_at_it() {
     // The vote stream of a replication gives one draw per member (its own vote), then one
     // per bloc member in member order (does it follow?), and a member follows when its draw
