@@ -217,10 +217,10 @@ impl Replication<'_> {
         let k = model.dim_count();
         let position = text.position();
         let mut worst: Option<(usize, f64)> = None;
-        for (dim, &at) in position.iter().enumerate() {
-            let gap = self.ideal[i * k + dim] - at;
-            let loss = model.members.salience[i * k + dim]
-                * behaviour::distance_term(gap, model.distance_exponent);
+        let ideal = &self.ideal[i * k..(i + 1) * k];
+        let salience = &model.members.salience[i * k..(i + 1) * k];
+        for (dim, ((&at, &x), &s)) in position.iter().zip(ideal).zip(salience).enumerate() {
+            let loss = s * behaviour::distance_term(x - at, model.distance_exponent);
             if loss > MIN_GAIN && worst.is_none_or(|(_, l)| loss > l) {
                 worst = Some((dim, loss));
             }
