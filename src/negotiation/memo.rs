@@ -33,6 +33,11 @@ struct Slot<V> {
 #[derive(Debug, Default)]
 pub(crate) struct DeltaMemo<V> {
     slots: Vec<Slot<V>>,
+    /// Per row, the key and value it returned last (`EMPTY`: none yet). Most lookups ask
+    /// for the value a row gave last time (a member's Δ on an unmoved text), and these
+    /// entries lie side by side, a row's in a few bytes, where its slots span 1.5 KB: a
+    /// lookup that finds its answer here touches no slot (fewer cache misses).
+    last: Vec<(u64, V)>,
 }
 
 /// Vote probabilities by (member, exact Δ).
@@ -50,6 +55,7 @@ impl<V: Copy + Default> DeltaMemo<V> {
                 };
                 members * SLOTS
             ],
+            last: vec![(EMPTY, V::default()); members],
         }
     }
 
@@ -61,6 +67,9 @@ impl<V: Copy + Default> DeltaMemo<V> {
             return compute();
         }
         let key = delta.to_bits();
+        if self.last[i].0 == key {
+            return self.last[i].1;
+        }
         let hash = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize;
         let slot = &mut self.slots[i * SLOTS + (hash & (SLOTS - 1))];
         if slot.key != key || !slot.ready {
@@ -70,6 +79,7 @@ impl<V: Copy + Default> DeltaMemo<V> {
                 probs: compute(),
             };
         }
+        self.last[i] = (key, slot.probs);
         slot.probs
     }
 
@@ -90,6 +100,9 @@ impl<V: Copy + Default> DeltaMemo<V> {
             return None;
         }
         let key = delta.to_bits();
+        if self.last[i].0 == key {
+            return Some(self.last[i].1);
+        }
         let hash = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 59) as usize;
         let slot = &mut self.slots[i * SLOTS + (hash & (SLOTS - 1))];
         if slot.key != key {
@@ -101,6 +114,7 @@ impl<V: Copy + Default> DeltaMemo<V> {
             slot.probs = compute();
             slot.ready = true;
         }
+        self.last[i] = (key, slot.probs);
         Some(slot.probs)
     }
 }
@@ -140,6 +154,24 @@ mod tests {
     /// and the third only reads, each returning the computed value. A value seen once by
     /// `get_on_repeat` is not a hit for `get`, and a value `get` stored is one for
     /// `get_on_repeat`.
+    #[test]
+    fn a_rows_last_value_is_its_own_and_is_dropped_when_its_delta_changes() {
+        // Two rows asked for the same Δ in turn, and a row whose Δ moves: a value read back
+        // from the wrong row's entry, or a stale one for the row's previous Δ, would differ.
+        let mut memo = ProbabilityMemo::new(2);
+        let value = |row: usize, delta: f64| vote_probabilities(delta, 0.1 * row as f64, 0.3, 0.1);
+        for _ in 0..3 {
+            for (row, delta) in [(0, 0.5), (1, 0.5), (0, 0.5), (1, 0.25), (1, 0.5), (0, 0.25)] {
+                assert_eq!(
+                    memo.get(row, delta, || value(row, delta)),
+                    value(row, delta)
+                );
+                let repeat = memo.get_on_repeat(row, delta, || value(row, delta));
+                assert_eq!(repeat, Some(value(row, delta)), "row {row}, Δ {delta}");
+            }
+        }
+    }
+
     #[test]
     fn a_value_is_computed_on_its_second_sighting_only() {
         let mut memo = ProbabilityMemo::new(1);
