@@ -30,7 +30,7 @@ struct Slot<V> {
 }
 
 /// Values by (row, exact Δ); a row is a member (or a member on one ballot).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct DeltaMemo<V> {
     slots: Vec<Slot<V>>,
     /// Per row, the key and value it returned last (`EMPTY`: none yet). Most lookups ask
@@ -84,8 +84,8 @@ impl<V: Copy + Default> DeltaMemo<V> {
     }
 
     /// Row `i`'s value at `delta` if `delta` was seen before in its slot (computing and
-    /// remembering it on its second sighting); `None` the first time, when the slot only
-    /// notes `delta`. For a value that only pays when reused: the vote quantiles take two
+    /// remembering it on its second sighting) or is the one the row returned last; `None`
+    /// the first time, when the slot only notes `delta`. For a value that only pays when reused: the vote quantiles take two
     /// exponentials where one vote drawn directly takes one logarithm, and many latent
     /// values on a ballot occur once (they carry a replication's own lobbying and
     /// instructions). `compute` must be a pure function of `(i, delta)`.
@@ -150,10 +150,6 @@ mod tests {
         assert!(nan.yes.is_nan());
     }
 
-    /// The first sighting of a Δ gives nothing and computes nothing; the second computes
-    /// and the third only reads, each returning the computed value. A value seen once by
-    /// `get_on_repeat` is not a hit for `get`, and a value `get` stored is one for
-    /// `get_on_repeat`.
     #[test]
     fn a_rows_last_value_is_its_own_and_is_dropped_when_its_delta_changes() {
         // Two rows asked for the same Δ in turn, and a row whose Δ moves: a value read back
@@ -172,6 +168,10 @@ mod tests {
         }
     }
 
+    /// The first sighting of a Δ gives nothing and computes nothing; the second computes
+    /// and the third only reads, each returning the computed value. A value seen once by
+    /// `get_on_repeat` is not a hit for `get`, and a value `get` stored is one for
+    /// `get_on_repeat`.
     #[test]
     fn a_value_is_computed_on_its_second_sighting_only() {
         let mut memo = ProbabilityMemo::new(1);
