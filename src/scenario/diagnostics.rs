@@ -185,6 +185,8 @@ const EXCERPT_CONTEXT: usize = 80;
 
 /// Most bytes of a file shown for one problem: a span over more is shown from its start.
 const MOST_SHOWN: usize = 16 * 1024;
+/// What an excerpt of a long line shows for the text it leaves out.
+const ELLIPSIS: &str = "...";
 
 /// Offsets at which the lines of `text` start.
 fn line_starts(text: &str) -> Vec<usize> {
@@ -278,11 +280,16 @@ impl ShownSource {
             };
             return (snippet, (start - from)..(end.min(to) - from));
         }
-        let from = ceil_boundary(text, start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
+        let mut from = ceil_boundary(text, start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
+        // An ellipsis stands only for at least as many characters as it has: the excerpt's
+        // column (where it starts, less the ellipsis) must not fall before the line's start.
+        if text[line_start..from].chars().count() < ELLIPSIS.len() {
+            from = line_start;
+        }
         let to = floor_boundary(text, (start + EXCERPT_CONTEXT).min(line_end)).max(start);
         // ASCII, so that miette's byte columns and the file's character columns agree.
-        let before = if from > line_start { "..." } else { "" };
-        let after = if to < line_end { "..." } else { "" };
+        let before = if from > line_start { ELLIPSIS } else { "" };
+        let after = if to < line_end { ELLIPSIS } else { "" };
         let excerpt = format!("{before}{}{after}", &text[from..to]);
         let offset = before.len();
         let snippet = Snippet {

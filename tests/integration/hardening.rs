@@ -46,6 +46,29 @@ fn a_problem_at_the_end_of_a_very_long_line_is_reported() {
     assert!(err.contains("...xxx"), "{err}");
 }
 
+/// A problem just past the excerpt's context on a long line: the excerpt would elide only
+/// one or two characters, fewer than its "..." (found by fuzzing: the renderer subtracted
+/// the ellipsis from the elided characters and overflowed). Every such position is reported
+/// at its own line and column.
+#[test]
+fn a_problem_a_few_characters_past_the_excerpts_context_is_reported() {
+    for pad in 60..=100 {
+        let edit = format!("text = \"{}\", bogus = 1", "x".repeat(pad));
+        let text = edited("text = \"Decides to remain seized\"", &edit);
+        // The line made long after the problem: a comment after the inline table.
+        let at = text.find(&edit).unwrap();
+        let end = at + text[at..].find('\n').unwrap();
+        let text = format!("{} # {}{}", &text[..end], "y".repeat(1_200), &text[end..]);
+        let err = rejected("short-elision", &text);
+        let line = text[..at].matches('\n').count() + 1;
+        let column = text.lines().nth(line - 1).unwrap().find("bogus").unwrap() - 2 + 1;
+        assert!(
+            err.contains(&format!("short-elision.toml:{line}:{column}")),
+            "pad {pad}: {err}"
+        );
+    }
+}
+
 /// Item 10: tallies are checked in full width: no count above the body, no sum above it.
 #[test]
 fn a_tally_beyond_the_body_is_refused() {
