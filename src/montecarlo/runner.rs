@@ -1,10 +1,16 @@
 //! Runs replications in parallel and folds them into one [`Summary`].
 //!
-//! Work is cut into fixed chunks of replication indices; each chunk is folded on one
-//! thread by a reused [`Replication`]; chunk summaries merge exactly. Replication r always
-//! uses stream r of the seed, so the result is the same for any thread count and any split
-//! of the index range into shards. Chunks are taken in batches so that progress can be
-//! reported and per-replication rows streamed in index order with bounded memory.
+//! Replication r always uses stream r of the seed, and summaries merge exactly (integer
+//! counters), so the result is the same for any thread count, any order of work and any
+//! split of the index range into shards.
+//!
+//! Two schedules, one result. With no per-replication rows wanted (every benchmark, sweep
+//! cell and plain run), each pool thread runs one worker for the whole range: one
+//! [`Replication`], one [`RecordBatch`] and one [`Summary`] live across all the chunks it
+//! claims from a shared counter, so nothing is set up or flushed per chunk and no thread
+//! waits at a barrier until the range is done; progress reaches the calling thread over a
+//! channel. When rows are wanted they must leave in index order with bounded memory, so
+//! chunks are run in batches whose rows are written in order between batches.
 
 use super::invariants::BadField;
 use super::summary::{RecordBatch, Summary};
@@ -14,11 +20,19 @@ use crate::outcome::Outcome;
 use crate::trace::NoTrace;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
-/// Replications per unit of parallel work.
+/// Replications per unit of parallel work when rows are streamed.
 const CHUNK: u64 = 256;
-/// Chunks per batch: progress and streamed rows advance one batch at a time.
+/// Chunks per batch: streamed rows advance one batch at a time.
 const CHUNKS_PER_BATCH: u64 = 64;
+/// Replications a worker claims at a time when no rows are wanted: small, so the threads
+/// finish within a fraction of a millisecond of each other.
+const CLAIM: u64 = 64;
+/// Replications a worker runs between two progress reports (a few per second per thread:
+/// each wakes the calling thread, which shares the cores with the workers).
+const REPORT_EVERY: u64 = 16_384;
 
 /// What to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,12 +120,88 @@ pub fn run_range(
     pool: &rayon::ThreadPool,
     observer: &mut dyn Observer,
 ) -> Result<Summary, RunError> {
+    if observer.wants_rows() {
+        run_batches(model, seed, range, pool, observer)
+    } else {
+        run_workers(model, seed, range, pool, observer)
+    }
+}
+
+/// [`run_range`] with no rows: one worker per pool thread claims [`CLAIM`] replications at
+/// a time until the range is spent, folding them into its own summary; the calling thread
+/// passes progress to `observer` and merges the workers' summaries.
+fn run_workers(
+    model: &Model,
+    seed: u64,
+    range: Range<u64>,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<Summary, RunError> {
+    // Claims count chunks, not replications, so the counter stays far from wrapping
+    // however close the range ends to `u64::MAX`.
+    let chunks = (range.end - range.start).div_ceil(CLAIM);
+    let next = AtomicU64::new(0);
+    let worker = |done: &mpsc::Sender<u64>| {
+        let mut replication = Replication::new(model);
+        let mut batch = RecordBatch::new(model);
+        let mut summary = Summary::new(model);
+        let mut unreported = 0;
+        loop {
+            let claim = next.fetch_add(1, Ordering::Relaxed);
+            if claim >= chunks {
+                break;
+            }
+            let start = range.start + claim * CLAIM;
+            let end = range.end.min(start.saturating_add(CLAIM));
+            for r in start..end {
+                let outcome = replication.run(seed, r, &mut NoTrace);
+                summary.record_batched(model, outcome, &mut batch);
+            }
+            unreported += end - start;
+            if unreported >= REPORT_EVERY {
+                // The receiver outlives every worker (see below), so this cannot fail.
+                let _ = done.send(std::mem::take(&mut unreported));
+            }
+        }
+        summary.flush(model, &mut batch);
+        let _ = done.send(unreported);
+        summary
+    };
+    let (done, reports) = mpsc::channel();
+    let summaries = std::thread::scope(|scope| {
+        // The workers run on the pool from a helper thread, so this one stays free to pass
+        // their reports on. The channel closes when the helper's sender and every worker's
+        // clone are gone, which is when all workers have ended (or unwound): the loop below
+        // then ends and `join` hands back their summaries or their panic.
+        let helper = scope.spawn(move || pool.broadcast(|_| worker(&done.clone())));
+        for replications in reports {
+            observer.advanced(replications);
+        }
+        helper
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    let mut total = Summary::new(model);
+    for summary in &summaries {
+        total.merge(summary)?;
+    }
+    Ok(total)
+}
+
+/// [`run_range`] with rows: batches of [`CHUNKS_PER_BATCH`] chunks run in parallel, and
+/// each batch's rows are handed to `observer` in replication order before the next starts.
+fn run_batches(
+    model: &Model,
+    seed: u64,
+    range: Range<u64>,
+    pool: &rayon::ThreadPool,
+    observer: &mut dyn Observer,
+) -> Result<Summary, RunError> {
     let mut total = Summary::new(model);
     let chunks = (range.end - range.start).div_ceil(CHUNK);
     let mut chunk = 0;
     while chunk < chunks {
         let batch = chunk..(chunk + CHUNKS_PER_BATCH).min(chunks);
-        let rows = observer.wants_rows();
         let shared: &dyn Observer = observer;
         let results: Vec<(Summary, String)> = pool.install(|| {
             batch
@@ -127,9 +217,7 @@ pub fn run_range(
                         for r in start..end {
                             let outcome = replication.run(seed, r, &mut NoTrace);
                             summary.record_batched(model, outcome, batch);
-                            if rows {
-                                shared.render(r, outcome, &mut text);
-                            }
+                            shared.render(r, outcome, &mut text);
                         }
                         summary.flush(model, batch);
                         (summary, text)
@@ -141,9 +229,7 @@ pub fn run_range(
         for (summary, text) in &results {
             done += summary.replications;
             total.merge(summary)?;
-            if rows {
-                observer.rows(text)?;
-            }
+            observer.rows(text)?;
         }
         observer.advanced(done);
         chunk = batch.end;

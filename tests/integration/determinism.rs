@@ -260,3 +260,71 @@ fn a_replication_does_not_depend_on_which_replications_its_thread_ran_before() {
         }
     }
 }
+
+/// Counts progress and, if asked, keeps each replication's index in the order rows came.
+struct Counting {
+    rows: bool,
+    advanced: u64,
+    reports: u64,
+    indices: Vec<u64>,
+}
+
+impl montecarlo::runner::Observer for Counting {
+    fn advanced(&mut self, replications: u64) {
+        self.advanced += replications;
+        self.reports += 1;
+    }
+    fn wants_rows(&self) -> bool {
+        self.rows
+    }
+    fn render(&self, index: u64, _: &councilsim::outcome::Outcome, out: &mut String) {
+        out.push_str(&format!("{index}\n"));
+    }
+    fn rows(&mut self, rows: &str) -> std::io::Result<()> {
+        self.indices
+            .extend(rows.lines().map(|l| l.parse::<u64>().unwrap()));
+        Ok(())
+    }
+}
+
+/// The runner has two schedules: workers that claim work from a shared counter and keep one
+/// summary each (no rows wanted), and batches whose rows leave in order. On a range that
+/// starts and ends off any chunk boundary, at 1 to 3 threads, both give the summary of
+/// one replication at a time, report progress adding up to the range, and the rows come
+/// once each in index order.
+#[test]
+fn both_run_schedules_give_the_summary_of_one_replication_at_a_time() {
+    let model = councilsim::scenario::load(&seed_scenario()).unwrap();
+    let (seed, range) = (11, 1_000..42_345);
+    let mut expected = Summary::new(&model);
+    let mut replication = Replication::new(&model);
+    for r in range.clone() {
+        expected.record(&model, replication.run(seed, r, &mut NoTrace));
+    }
+    for threads in 1..=3 {
+        let pool = montecarlo::runner::pool(threads).unwrap();
+        for rows in [false, true] {
+            let mut observer = Counting {
+                rows,
+                advanced: 0,
+                reports: 0,
+                indices: Vec::new(),
+            };
+            let summary =
+                montecarlo::runner::run_range(&model, seed, range.clone(), &pool, &mut observer)
+                    .unwrap();
+            assert!(summary == expected, "{threads} threads, rows {rows}");
+            assert_eq!(observer.advanced, range.end - range.start);
+            assert!(
+                observer.reports >= 2,
+                "progress came {} times",
+                observer.reports
+            );
+            if rows {
+                assert!(observer.indices.iter().copied().eq(range.clone()));
+            } else {
+                assert!(observer.indices.is_empty());
+            }
+        }
+    }
+}
