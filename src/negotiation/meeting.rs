@@ -452,11 +452,11 @@ impl Replication<'_> {
             let mut followed = false;
             if let Some(k) = primary {
                 let u = rng::open_unit(&mut self.votes);
-                let k = k as usize;
-                if u < blocs[k].cohesion {
-                    vote = common[k];
-                    followed = true;
-                }
+                followed = u < blocs[k as usize].cohesion;
+                // The bloc's vote or the member's own, chosen without a branch (whether a
+                // member follows is as random as its draw).
+                let mask = u8::from(followed).wrapping_neg();
+                vote = Vote::from_code(own as u8 ^ ((own as u8 ^ common[k as usize] as u8) & mask));
             }
             let present = !(any_absence && rng::open_unit(&mut self.presence) >= stance.turnout);
             if humans {
@@ -465,20 +465,19 @@ impl Replication<'_> {
                 s.present[i] = present;
                 continue;
             }
-            if !present {
-                continue; // absent: does not vote
-            }
-            match vote {
-                Vote::Yes => {
-                    record.yes.insert(i);
-                    yes += 1;
-                }
-                Vote::No => {
-                    record.no.insert(i);
-                    no += 1;
-                }
-                Vote::Abstain => record.abstain.insert(i),
-            }
+            // Recorded without a branch on the vote, which is as random as the draws: each
+            // set takes the member's bit only if it is the vote cast (an absent member is in
+            // none and does not vote).
+            let code = vote as u8;
+            let is_yes = present & (code == Vote::Yes as u8);
+            let is_no = present & (code == Vote::No as u8);
+            record.yes.insert_if(i, is_yes);
+            record.no.insert_if(i, is_no);
+            record
+                .abstain
+                .insert_if(i, present & (code == Vote::Abstain as u8));
+            yes += usize::from(is_yes);
+            no += usize::from(is_no);
         }
         if humans {
             let cast = self.cast_with_humans(b, s, tracer, decider);
