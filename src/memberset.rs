@@ -47,12 +47,6 @@ impl MemberSet {
         self.0[i >> 6] |= 1 << (i & 63);
     }
 
-    /// Adds member `i` if `yes`, without a branch (for membership as random as a vote).
-    #[inline]
-    pub fn insert_if(&mut self, i: usize, yes: bool) {
-        self.0[i >> 6] |= u64::from(yes) << (i & 63);
-    }
-
     /// Whether member `i` is in the set.
     #[inline]
     pub fn contains(&self, i: usize) -> bool {
@@ -135,21 +129,6 @@ impl FromIterator<usize> for MemberSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A member is added only where the condition holds, in every word, and nothing else
-    /// changes: the votes are recorded this way.
-    #[test]
-    fn insert_if_adds_exactly_the_members_whose_condition_holds() {
-        let mut set = MemberSet::EMPTY;
-        for i in 0..MAX_MEMBERS {
-            set.insert_if(i, i % 3 == 1);
-        }
-        assert!(set.iter().eq((0..MAX_MEMBERS).filter(|i| i % 3 == 1)));
-        let before = set;
-        set.insert_if(0, false);
-        set.insert_if(255, false);
-        assert_eq!(set, before);
-    }
 
     #[test]
     fn insert_contains_iterate_across_words() {

