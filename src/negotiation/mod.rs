@@ -106,7 +106,7 @@ pub(crate) struct Scratch {
     memo: memo::ProbabilityMemo,
     /// Each member's vote quantiles on each ballot by exact Δ (row `ballot * members +
     /// member`), kept from a Δ's second sighting on: what its vote draw is compared with.
-    quantiles: memo::DeltaMemo<behaviour::VoteQuantiles>,
+    quantiles: memo::QuantileMemo,
     /// Per member on the ballot being voted, only where a human votes: the vote its bot
     /// cast, whether it followed its bloc, and whether it is present.
     bot_vote: Vec<Vote>,
