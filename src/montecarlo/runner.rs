@@ -66,7 +66,8 @@ pub enum RunError {
 
 /// Receives the run's progress and, if it asks for them, rows rendered per replication.
 pub trait Observer: Sync {
-    /// Called after each batch with the number of replications it completed.
+    /// Called on the calling thread, as work completes, with the number of replications
+    /// completed since the last call (never 0); the calls add up to the range's length.
     fn advanced(&mut self, _replications: u64) {}
 
     /// Whether [`Observer::render`] should be called for every replication.
@@ -113,6 +114,7 @@ pub fn run(model: &Model, config: RunConfig) -> Result<Summary, RunError> {
 }
 
 /// Runs replications `range` of `model` under `seed` on `pool`, reporting to `observer`.
+/// An empty range (or one whose start is past its end) runs nothing.
 pub fn run_range(
     model: &Model,
     seed: u64,
@@ -120,7 +122,12 @@ pub fn run_range(
     pool: &rayon::ThreadPool,
     observer: &mut dyn Observer,
 ) -> Result<Summary, RunError> {
-    if observer.wants_rows() {
+    if range.is_empty() {
+        return Ok(Summary::new(model));
+    }
+    // Called from one of the pool's own threads, the workers could not all start while this
+    // thread waits for their reports: the batches need no waiting thread.
+    if observer.wants_rows() || pool.current_thread_index().is_some() {
         run_batches(model, seed, range, pool, observer)
     } else {
         run_workers(model, seed, range, pool, observer)
@@ -158,13 +165,16 @@ fn run_workers(
                 summary.record_batched(model, outcome, &mut batch);
             }
             unreported += end - start;
-            if unreported >= REPORT_EVERY {
-                // The receiver outlives every worker (see below), so this cannot fail.
-                let _ = done.send(std::mem::take(&mut unreported));
+            // A report fails only once the calling thread has stopped listening (its
+            // observer panicked): then nothing more is worth running.
+            if unreported >= REPORT_EVERY && done.send(std::mem::take(&mut unreported)).is_err() {
+                break;
             }
         }
         summary.flush(model, &mut batch);
-        let _ = done.send(unreported);
+        if unreported > 0 {
+            let _ = done.send(unreported);
+        }
         summary
     };
     let (done, reports) = mpsc::channel();
@@ -173,14 +183,22 @@ fn run_workers(
         // their reports on. The channel closes when the helper's sender and every worker's
         // clone are gone, which is when all workers have ended (or unwound): the loop below
         // then ends and `join` hands back their summaries or their panic.
-        let helper = scope.spawn(move || pool.broadcast(|_| worker(&done.clone())));
+        let helper = std::thread::Builder::new()
+            .name("councilsim-runner".into())
+            .spawn_scoped(scope, move || pool.broadcast(|_| worker(&done.clone())))
+            .map_err(|e| RunError::ThreadPool {
+                threads: pool.current_num_threads(),
+                reason: e.to_string(),
+            })?;
         for replications in reports {
             observer.advanced(replications);
         }
-        helper
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
+        Ok::<_, RunError>(
+            helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    })?;
     let mut total = Summary::new(model);
     for summary in &summaries {
         total.merge(summary)?;
@@ -211,7 +229,7 @@ fn run_batches(
                     || (Replication::new(model), RecordBatch::new(model)),
                     |(replication, batch), c| {
                         let start = range.start + c * CHUNK;
-                        let end = (start + CHUNK).min(range.end);
+                        let end = start.saturating_add(CHUNK).min(range.end);
                         let mut summary = Summary::new(model);
                         let mut text = String::new();
                         for r in start..end {

@@ -90,7 +90,8 @@ fn a_large_body_with_many_amendments_does_not_allocate_either() {
     assert_eq!(steady, 0);
 }
 
-/// Replications counted as a chunk here (the runner's batch chunk, `montecarlo::runner::CHUNK`).
+/// Replications counted as a chunk here: a unit of counting (the runner without rows claims
+/// 64 at a time; with rows it runs chunks of 256).
 const CHUNK: u64 = 256;
 
 /// The bound the process-wide test enforces: each further 256 replications cost at most this

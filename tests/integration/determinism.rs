@@ -328,3 +328,63 @@ fn both_run_schedules_give_the_summary_of_one_replication_at_a_time() {
         }
     }
 }
+
+/// Edge ranges on both schedules: an empty or reversed range runs nothing and reports
+/// nothing; a range ending at `u64::MAX` runs every replication in it, including a last
+/// chunk shorter than the others.
+#[test]
+fn edge_ranges_run_exactly_their_replications() {
+    let model = councilsim::scenario::load(&seed_scenario()).unwrap();
+    let pool = montecarlo::runner::pool(2).unwrap();
+    #[allow(clippy::reversed_empty_ranges)]
+    let cases = [
+        (5..5, 0),
+        (10..5, 0),
+        (u64::MAX - 300..u64::MAX, 300),
+        (u64::MAX - 1..u64::MAX, 1),
+    ];
+    for (range, length) in cases {
+        for rows in [false, true] {
+            let mut observer = Counting {
+                rows,
+                advanced: 0,
+                reports: 0,
+                indices: Vec::new(),
+            };
+            let summary =
+                montecarlo::runner::run_range(&model, 3, range.clone(), &pool, &mut observer)
+                    .unwrap();
+            assert_eq!(summary.replications, length, "{range:?}, rows {rows}");
+            assert_eq!(observer.advanced, length, "{range:?}, rows {rows}");
+            if length == 0 {
+                assert_eq!(observer.reports, 0, "{range:?}, rows {rows}");
+            }
+            if rows {
+                assert!(observer.indices.iter().copied().eq(range.clone()));
+            }
+        }
+    }
+}
+
+/// A run started from one of its own pool's threads (a library caller inside
+/// `pool.install`) completes: the workers' schedule would wait there for a worker that can
+/// never start, so the runner takes the batches instead.
+#[test]
+fn a_run_started_on_its_own_pool_completes() {
+    let model = councilsim::scenario::load(&seed_scenario()).unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let pool = montecarlo::runner::pool(2).unwrap();
+        let inside = pool.install(|| {
+            let mut quietly = montecarlo::runner::Quietly;
+            montecarlo::runner::run_range(&model, 1, 0..1_000, &pool, &mut quietly)
+                .unwrap()
+                .replications
+        });
+        let _ = sender.send(inside);
+    });
+    let replications = receiver
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the run did not complete within two minutes");
+    assert_eq!(replications, 1_000);
+}
