@@ -287,6 +287,24 @@ impl montecarlo::runner::Observer for Counting {
     }
 }
 
+/// Runs `range` through the runner with a [`Counting`] observer (asking for rows or not).
+fn counted_run(
+    model: &councilsim::model::Model,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    pool: &rayon::ThreadPool,
+    rows: bool,
+) -> (Summary, Counting) {
+    let mut observer = Counting {
+        rows,
+        advanced: 0,
+        reports: 0,
+        indices: Vec::new(),
+    };
+    let summary = montecarlo::runner::run_range(model, seed, range, pool, &mut observer).unwrap();
+    (summary, observer)
+}
+
 /// The runner has two schedules: workers that claim work from a shared counter and keep one
 /// summary each (no rows wanted), and batches whose rows leave in order. On a range that
 /// starts and ends off any chunk boundary, at 1 to 3 threads, both give the summary of
@@ -304,15 +322,7 @@ fn both_run_schedules_give_the_summary_of_one_replication_at_a_time() {
     for threads in 1..=3 {
         let pool = montecarlo::runner::pool(threads).unwrap();
         for rows in [false, true] {
-            let mut observer = Counting {
-                rows,
-                advanced: 0,
-                reports: 0,
-                indices: Vec::new(),
-            };
-            let summary =
-                montecarlo::runner::run_range(&model, seed, range.clone(), &pool, &mut observer)
-                    .unwrap();
+            let (summary, observer) = counted_run(&model, seed, range.clone(), &pool, rows);
             assert!(summary == expected, "{threads} threads, rows {rows}");
             assert_eq!(observer.advanced, range.end - range.start);
             assert!(
@@ -345,15 +355,7 @@ fn edge_ranges_run_exactly_their_replications() {
     ];
     for (range, length) in cases {
         for rows in [false, true] {
-            let mut observer = Counting {
-                rows,
-                advanced: 0,
-                reports: 0,
-                indices: Vec::new(),
-            };
-            let summary =
-                montecarlo::runner::run_range(&model, 3, range.clone(), &pool, &mut observer)
-                    .unwrap();
+            let (summary, observer) = counted_run(&model, 3, range.clone(), &pool, rows);
             assert_eq!(summary.replications, length, "{range:?}, rows {rows}");
             assert_eq!(observer.advanced, length, "{range:?}, rows {rows}");
             if length == 0 {
