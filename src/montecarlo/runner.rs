@@ -30,7 +30,7 @@ const CHUNKS_PER_BATCH: u64 = 64;
 /// Replications a worker claims at a time when no rows are wanted: small, so the threads
 /// finish within a fraction of a millisecond of each other.
 const CLAIM: u64 = 64;
-/// Replications a worker runs between two progress reports (a few per second per thread:
+/// Replications a worker runs between two progress reports (about ten a second per thread:
 /// each wakes the calling thread, which shares the cores with the workers).
 const REPORT_EVERY: u64 = 16_384;
 
